@@ -1,0 +1,90 @@
+"""Activation functions sigma(z) and their derivatives sigma'(z).
+
+Each activation is applied elementwise to z = w a + b. `prime(z, a)` is sigma'(z); it is given
+a = sigma(z) too, because for sigmoid and tanh the derivative is cheapest written with a.
+Softmax is the exception: it mixes a layer's neurons, so it is only allowed as an output layer,
+where the cost's delta takes care of it (see costs.py).
+"""
+import numpy as np
+
+
+class Activation:
+    name = "activation"
+    elementwise = True
+
+    def __call__(self, z):
+        raise NotImplementedError
+
+    def prime(self, z, a):
+        raise NotImplementedError
+
+    def __repr__(self):
+        return self.name
+
+
+class Sigmoid(Activation):
+    name = "sigmoid"
+
+    def __call__(self, z):
+        return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e^-z), without overflow for large -z
+
+    def prime(self, z, a):
+        return a * (1.0 - a)  # sigma'(z) = sigma(z) (1 - sigma(z)), never above 1/4
+
+
+class Tanh(Activation):
+    name = "tanh"
+
+    def __call__(self, z):
+        return np.tanh(z)
+
+    def prime(self, z, a):
+        return 1.0 - a * a
+
+
+class ReLU(Activation):
+    name = "relu"
+
+    def __call__(self, z):
+        return np.maximum(z, 0.0)
+
+    def prime(self, z, a):
+        return (z > 0).astype(z.dtype)
+
+
+class Identity(Activation):
+    name = "identity"
+
+    def __call__(self, z):
+        return z
+
+    def prime(self, z, a):
+        return np.ones_like(z)
+
+
+class Softmax(Activation):
+    """a_j = e^{z_j} / sum_k e^{z_k}: outputs that are positive and sum to 1 (probabilities)."""
+    name = "softmax"
+    elementwise = False
+
+    def __call__(self, z):
+        e = np.exp(z - z.max(axis=-1, keepdims=True))  # shifting z changes nothing but avoids overflow
+        return e / e.sum(axis=-1, keepdims=True)
+
+    def prime(self, z, a):
+        raise ValueError("softmax has no elementwise derivative: it can only be an output layer, "
+                         "whose delta the cost computes. Use sigmoid, tanh, relu or identity in hidden layers.")
+
+
+ACTIVATIONS = {cls.name: cls() for cls in (Sigmoid, Tanh, ReLU, Identity, Softmax)}
+HIDDEN = ("sigmoid", "tanh", "relu", "identity")
+OUTPUT = ("sigmoid", "softmax", "identity", "tanh", "relu")
+
+
+def get(name, allowed=tuple(ACTIVATIONS), role="activation"):
+    """Look up an activation by name, with an error that lists the choices."""
+    if isinstance(name, Activation):
+        name = name.name
+    if name not in allowed:
+        raise ValueError(f"unknown {role} {name!r}: choose one of {', '.join(allowed)}.")
+    return ACTIVATIONS[name]

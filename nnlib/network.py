@@ -1,0 +1,232 @@
+"""A fully connected network, its forward pass and backpropagation.
+
+Notation (the same as the notebooks):
+    layer l has weights w[l] of shape (n_out, n_in) and biases b[l] of shape (n_out,)
+    z[l] = w[l] a[l] + b[l]          the weighted input of layer l
+    a[l+1] = sigma(z[l])             its activation; a[0] is the input x
+A batch X holds one example per row, shape (n_examples, n_inputs), so in code a layer reads
+`z = a @ w.T + b`: that is z = w a + b for every row at once (and for a single 1-D x too).
+"""
+import operator
+import os
+import tempfile
+
+import numpy as np
+
+from . import activations, costs
+
+INITS = ("normal", "scaled", "he")
+
+
+class Network:
+    def __init__(self, sizes, hidden="sigmoid", output="sigmoid", cost="quadratic",
+                 init="normal", seed=None, dtype=np.float64):
+        """sizes: neurons per layer, input first, e.g. [784, 16, 16, 10].
+
+        init: "normal"  w ~ N(0, 1), b ~ N(0, 1)        (as in the video and Nielsen's network.py)
+              "scaled"  w ~ N(0, 1/n_in), b ~ N(0, 1)   (keeps z small, so neurons do not saturate)
+              "he"      w ~ N(0, 2/n_in), b = 0          (for ReLU)
+        seed: two networks made with the same seed start identical.
+        """
+        self.sizes = _check_sizes(sizes)
+        self.hidden = activations.get(hidden, activations.HIDDEN, "hidden activation")
+        self.output = activations.get(output, activations.OUTPUT, "output activation")
+        self.cost_fn = costs.get(cost)
+        self.cost_fn.check(self.output)
+        if init not in INITS:
+            raise ValueError(f"unknown init {init!r}: choose one of {', '.join(INITS)}.")
+        self.init, self.dtype = init, np.dtype(dtype)
+        rng = np.random.default_rng(seed)
+        self.weights, self.biases = [], []
+        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+            scale = {"normal": 1.0, "scaled": np.sqrt(1 / n_in), "he": np.sqrt(2 / n_in)}[init]
+            self.weights.append((scale * rng.standard_normal((n_out, n_in))).astype(self.dtype))
+            b = rng.standard_normal(n_out) if init != "he" else np.zeros(n_out)
+            self.biases.append(b.astype(self.dtype))
+
+    # ---- the forward pass -------------------------------------------------------------------
+    @property
+    def sigmas(self):
+        """The activation function of each layer: hidden ones, then the output one."""
+        return [self.hidden] * (len(self.weights) - 1) + [self.output]
+
+    def feedforward(self, X):
+        """The network's output for a batch X (n, n_inputs), or for one example x (n_inputs,)."""
+        return self._feedforward(self.check_inputs(X))
+
+    def _feedforward(self, a):
+        for w, b, sigma in zip(self.weights, self.biases, self.sigmas):
+            a = sigma(a @ w.T + b)
+        return a
+
+    def trace(self, X):
+        """The forward pass, keeping every layer: returns (z, a) with z[l] = w[l] a[l] + b[l],
+        a[l+1] = sigma(z[l]) and a[0] = X. Lists of length L and L + 1."""
+        return self._trace(self.check_inputs(X))
+
+    def _trace(self, x):
+        z, a = [], [x]
+        for w, b, sigma in zip(self.weights, self.biases, self.sigmas):
+            z.append(a[-1] @ w.T + b)
+            a.append(sigma(z[-1]))
+        return z, a
+
+    # ---- backpropagation --------------------------------------------------------------------
+    def backprop(self, X, y, l2=0.0, l1=0.0, return_deltas=False):
+        """Gradient of the mean cost over the batch: (nabla_w, nabla_b), shaped like weights and
+        biases; with return_deltas=True also every layer's delta (one row per example)."""
+        x, y = self.check_inputs(X, batch=True), self.targets(y, len(X))
+        nabla_w, nabla_b, delta, _ = self._backprop(x, y, l2, l1)
+        return (nabla_w, nabla_b, delta) if return_deltas else (nabla_w, nabla_b)
+
+    def _backprop(self, x, y, l2=0.0, l1=0.0):
+        """The four equations of backpropagation, vectorized over the batch. Also returns the
+        batch's cost, which the forward pass gives for free."""
+        z, a = self._trace(x)
+        w, n, L = self.weights, len(x), len(self.weights)
+        delta = [None] * L
+        delta[-1] = self.cost_fn.delta(z[-1], a[-1], y, self.output)                  # (BP1)
+        for l in range(L - 2, -1, -1):
+            delta[l] = (delta[l + 1] @ w[l + 1]) * self.hidden.prime(z[l], a[l + 1])  # (BP2)
+        nabla_b = [d.sum(axis=0) / n for d in delta]                                   # (BP3)
+        nabla_w = [d.T @ a_in / n for d, a_in in zip(delta, a)]                        # (BP4)
+        cost = self.cost_fn.value(a[-1], y, self.output)
+        if l2 or l1:
+            nabla_w = [nw + l2 * wl + l1 * np.sign(wl) for nw, wl in zip(nabla_w, w)]
+            cost += self.penalty(l2, l1)
+        return nabla_w, nabla_b, delta, cost
+
+    # ---- cost and evaluation ----------------------------------------------------------------
+    def cost(self, X, y, l2=0.0, l1=0.0):
+        """Mean cost over the examples, plus l2/2 * sum(w^2) + l1 * sum(|w|) if asked."""
+        a = self._feedforward(self.check_inputs(X, batch=True))
+        return float(self.cost_fn.value(a, self.targets(y, len(a)), self.output) + self.penalty(l2, l1))
+
+    def penalty(self, l2=0.0, l1=0.0):
+        """The regularisation term: l2/2 * sum of squared weights + l1 * sum of |weights|."""
+        if l2 < 0 or l1 < 0:
+            raise ValueError(f"regularisation strengths must be >= 0; got l2={l2}, l1={l1}.")
+        return (0.5 * l2 * sum(np.sum(w * w) for w in self.weights) if l2 else 0.0) + \
+               (l1 * sum(np.sum(np.abs(w)) for w in self.weights) if l1 else 0.0)
+
+    def predict(self, X):
+        """Predicted labels: the most active output neuron (or output > 0.5 for a single output)."""
+        a = self.feedforward(X)
+        return (a[..., 0] > 0.5).astype(np.int64) if self.sizes[-1] == 1 else a.argmax(axis=-1)
+
+    def accuracy(self, X, y):
+        """The fraction of examples whose predicted label is the true one."""
+        y = np.asarray(y)
+        labels = y.argmax(axis=1) if y.ndim == 2 and self.sizes[-1] > 1 else y.reshape(len(y))
+        self.targets(y, len(y))  # validates the labels
+        return float(np.mean(self.predict(X) == labels))
+
+    @property
+    def n_params(self):
+        return sum(w.size + b.size for w, b in zip(self.weights, self.biases))
+
+    def copy(self):
+        other = object.__new__(Network)
+        other.__dict__.update(self.__dict__)
+        other.weights = [w.copy() for w in self.weights]
+        other.biases = [b.copy() for b in self.biases]
+        return other
+
+    def __repr__(self):
+        return (f"Network({self.sizes}, hidden={self.hidden.name!r}, output={self.output.name!r}, "
+                f"cost={self.cost_fn.name!r})  # {self.n_params:,} parameters")
+
+    # ---- checking what comes in -------------------------------------------------------------
+    def check_inputs(self, X, batch=False):
+        """X as an array of this network's dtype, or a ValueError that says what is wrong."""
+        try:
+            x = np.asarray(X, dtype=self.dtype)
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"inputs must be numbers ({e}).") from None
+        n_in = self.sizes[0]
+        if x.ndim not in ((2,) if batch else (1, 2)) or x.shape[-1] != n_in:
+            want = f"(n_examples, {n_in})" + ("" if batch else f" or ({n_in},)")
+            hint = " Flatten images first: X.reshape(len(X), -1)." if x.ndim > 2 else ""
+            raise ValueError(f"inputs have shape {x.shape}, but this network needs {want}: "
+                             f"one example per row, {n_in} numbers each.{hint}")
+        if not np.all(np.isfinite(x)):
+            raise ValueError("inputs contain NaN or infinity: clean or drop those examples first "
+                             "(np.isfinite(X).all(axis=1) finds the good rows).")
+        return x
+
+    def targets(self, y, n):
+        """Targets as rows of desired outputs: integer labels become one-hot rows."""
+        y = np.asarray(y)
+        n_out = self.sizes[-1]
+        if y.ndim == 0 or len(y) != n:
+            raise ValueError(f"got {n} examples but {y.size if y.ndim == 0 else len(y)} targets: "
+                             "give one label (or one row of desired outputs) per example.")
+        if not np.issubdtype(y.dtype, np.number) and y.dtype != bool:
+            raise ValueError(f"targets must be numbers, not {y.dtype}.")
+        if not np.all(np.isfinite(y)):
+            raise ValueError("targets contain NaN or infinity: fix or drop those examples.")
+        if y.ndim == 2 and y.shape[1] == n_out:
+            return y.astype(self.dtype, copy=False)
+        if y.ndim == 1 and n_out == 1:
+            return y.astype(self.dtype).reshape(n, 1)
+        if y.ndim == 1:
+            bad = (y != np.round(y)) | (y < 0) | (y >= n_out)
+            if bad.any():
+                i = int(np.argmax(bad))
+                raise ValueError(f"labels must be whole numbers from 0 to {n_out - 1} (the network has "
+                                 f"{n_out} outputs); label {y[i]!r} at index {i} is not. Check the "
+                                 f"labels, or give the network as many outputs as there are classes.")
+            one_hot = np.zeros((n, n_out), dtype=self.dtype)
+            one_hot[np.arange(n), y.astype(np.int64)] = 1.0
+            return one_hot
+        raise ValueError(f"targets have shape {y.shape}: give labels of shape ({n},) or desired "
+                         f"outputs of shape ({n}, {n_out}).")
+
+    # ---- saving and loading (.npz, no pickle) -----------------------------------------------
+    def save(self, path):
+        """Write the network to a .npz file (atomically: a crash never leaves half a file)."""
+        path = os.fspath(path)
+        arrays = {f"w{l}": w for l, w in enumerate(self.weights)}
+        arrays.update({f"b{l}": b for l, b in enumerate(self.biases)})
+        meta = np.array([self.hidden.name, self.output.name, self.cost_fn.name, self.init])
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                np.savez(f, sizes=np.array(self.sizes), meta=meta, **arrays)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+
+    @classmethod
+    def load(cls, path):
+        """Read a network written by save()."""
+        try:
+            with np.load(path, allow_pickle=False) as f:
+                sizes = [int(s) for s in f["sizes"]]
+                hidden, output, cost, init = (str(s) for s in f["meta"])
+                net = cls(sizes, hidden=hidden, output=output, cost=cost, init=init, seed=0)
+                for l in range(len(sizes) - 1):
+                    w, b = f[f"w{l}"], f[f"b{l}"]
+                    if w.shape != net.weights[l].shape or b.shape != net.biases[l].shape:
+                        raise ValueError(f"layer {l} has shapes {w.shape}, {b.shape}")
+                    net.weights[l], net.biases[l] = w.astype(net.dtype), b.astype(net.dtype)
+        except FileNotFoundError:
+            raise FileNotFoundError(f"no saved network at {path}: check the path, or train and "
+                                    "save one with net.save(path).") from None
+        except (KeyError, ValueError, OSError) as e:
+            raise ValueError(f"{path} is not a network saved by nnlib ({e}): re-create it with "
+                             "net.save(path).") from None
+        return net
+
+
+def _check_sizes(sizes):
+    try:
+        sizes = [operator.index(s) for s in sizes]
+        ok = len(sizes) >= 2 and all(s >= 1 for s in sizes)
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"sizes must list at least two layer sizes (input and output), each a "
+                         f"whole number >= 1, e.g. Network([784, 16, 16, 10]); got {sizes!r}.")
+    return sizes

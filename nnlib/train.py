@@ -1,0 +1,237 @@
+"""Training: stochastic gradient descent on mini-batches, with optional momentum, learning-rate
+schedules, L2/L1 regularisation, early stopping and a per-step callback.
+
+One step:   w <- w - eta * dC/dw,   b <- b - eta * dC/db   (the gradient of one mini-batch)
+One epoch:  shuffle the training set, cut it into mini-batches, take one step per batch.
+"""
+import math
+import time
+
+import numpy as np
+
+
+class TrainingDiverged(RuntimeError):
+    """The cost became inf or NaN: the steps were too large. `.history` holds what ran."""
+
+    def __init__(self, message, history):
+        super().__init__(message)
+        self.history = history
+
+
+class History:
+    """What happened during training, for printing and plotting.
+
+    Per epoch: epoch, eta, train_cost, train_accuracy, val_cost, val_accuracy (lists).
+    Per step: step_cost (the cost of each mini-batch, before its step), and with track=True
+    grad_rms (one row per step: the root-mean-square of dC/dw in each layer).
+    With track=True, per epoch: act_stats (per layer: mean activation and fraction saturated).
+    """
+
+    def __init__(self):
+        self.epoch, self.eta = [], []
+        self.train_cost, self.train_accuracy, self.val_cost, self.val_accuracy = [], [], [], []
+        self.step_cost, self.grad_rms, self.act_stats = [], [], []
+        self.best_epoch, self.stopped_early, self.seconds = None, False, 0.0
+
+    def __repr__(self):
+        last = {k: round(v[-1], 4) for k, v in vars(self).items()
+                if isinstance(v, list) and v and k.endswith(("cost", "accuracy")) and v[-1] is not None}
+        return f"History({len(self.epoch)} epochs, {len(self.step_cost)} steps, last={last})"
+
+
+# ---- optimizer --------------------------------------------------------------------------------
+class SGD:
+    """Gradient descent steps, optionally with momentum (a velocity v that remembers past steps):
+        plain:     p <- p - eta * g
+        momentum:  v <- mu * v - eta * g;   p <- p + v
+        Nesterov:  the same v, but p <- p + mu * v - eta * g (a look-ahead at where v is taking us)
+    """
+
+    def __init__(self, momentum=0.0, nesterov=False):
+        if not (isinstance(momentum, (int, float)) and 0.0 <= momentum < 1.0):
+            raise ValueError(f"momentum must be a number in [0, 1), like 0.9; got {momentum!r}. "
+                             "At 1 or above the velocity never decays and training runs away.")
+        if nesterov and momentum == 0:
+            raise ValueError("nesterov=True needs a momentum above 0, e.g. momentum=0.9.")
+        self.mu, self.nesterov, self.velocity = float(momentum), bool(nesterov), None
+
+    def step(self, params, grads, eta):
+        """Update every parameter array in place."""
+        if self.mu == 0:
+            for p, g in zip(params, grads):
+                p -= eta * g
+            return
+        if self.velocity is None:
+            self.velocity = [np.zeros_like(p) for p in params]
+        for p, g, v in zip(params, grads, self.velocity):
+            v *= self.mu
+            v -= eta * g
+            p += (self.mu * v - eta * g) if self.nesterov else v
+
+
+# ---- learning-rate schedules: functions of the epoch (0, 1, 2, ...) --------------------------
+def _check_eta(eta):
+    if not (isinstance(eta, (int, float, np.floating)) and math.isfinite(eta) and eta > 0):
+        raise ValueError(f"the learning rate eta must be a positive number, like 0.1 or 3.0; got {eta!r}.")
+    return float(eta)
+
+
+def constant(eta):
+    eta = _check_eta(eta)
+    return lambda epoch: eta
+
+
+def step_decay(eta, drop=0.5, every=10):
+    """eta * drop^(epoch // every): halve the rate every 10 epochs, say."""
+    eta = _check_eta(eta)
+    if not 0 < drop <= 1 or every < 1:
+        raise ValueError(f"step_decay needs 0 < drop <= 1 and every >= 1; got drop={drop}, every={every}.")
+    return lambda epoch: eta * drop ** (epoch // every)
+
+
+def exponential(eta, gamma=0.95):
+    """eta * gamma^epoch: shrink the rate a little every epoch."""
+    eta = _check_eta(eta)
+    if not 0 < gamma <= 1:
+        raise ValueError(f"exponential needs 0 < gamma <= 1; got gamma={gamma}.")
+    return lambda epoch: eta * gamma ** epoch
+
+
+def cosine(eta, epochs, eta_min=0.0):
+    """From eta down to eta_min along half a cosine wave over `epochs` epochs."""
+    eta = _check_eta(eta)
+    if epochs < 1 or not 0 <= eta_min <= eta:
+        raise ValueError(f"cosine needs epochs >= 1 and 0 <= eta_min <= eta; got epochs={epochs}, eta_min={eta_min}.")
+    return lambda epoch: eta_min + 0.5 * (eta - eta_min) * (1 + math.cos(math.pi * min(epoch, epochs) / epochs))
+
+
+SCHEDULES = {"constant": constant, "step": step_decay, "exponential": exponential, "cosine": cosine}
+
+
+# ---- the training loop ------------------------------------------------------------------------
+def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=False,
+        l2=0.0, l1=0.0, validation=None, patience=None, augment=None, shuffle=True,
+        callback=None, track=False, evaluate=True, progress=True, seed=0):
+    """Train `net` in place by mini-batch stochastic gradient descent; return a History.
+
+    eta: the learning rate, or a schedule (a function of the epoch, e.g. cosine(0.5, 30)).
+    batch_size: examples per step (None: the whole training set, plain gradient descent).
+    l2, l1: add l2/2 * sum(w^2) + l1 * sum(|w|) to the cost (weight decay; sparsity).
+    validation: (X_val, y_val), measured after every epoch.
+    patience: stop when the validation cost has not improved for this many epochs, and
+        restore the weights of the best epoch (early stopping).
+    augment: a function (x_batch, rng) -> x_batch applied to every mini-batch.
+    callback: called as callback(net, info) after every step, with info a dict (epoch, step,
+        cost, eta); returning True stops training.
+    track: record per-layer gradient and activation statistics (History.grad_rms, act_stats).
+    evaluate: measure cost and accuracy on the whole training set after every epoch.
+    progress: show a progress bar (tqdm) over the epochs.
+    Raises TrainingDiverged when the cost becomes inf or NaN, naming the learning rate.
+    """
+    x_all = net.check_inputs(X, batch=True)
+    y_all = net.targets(y, len(x_all))
+    n = len(x_all)
+    m = n if batch_size is None else batch_size
+    if not (isinstance(m, (int, np.integer)) and m >= 1):
+        raise ValueError(f"batch_size must be a whole number >= 1 (or None for the whole set); got {batch_size!r}.")
+    if not (isinstance(epochs, (int, np.integer)) and epochs >= 0):
+        raise ValueError(f"epochs must be a whole number >= 0; got {epochs!r}.")
+    if patience is not None and validation is None:
+        raise ValueError("early stopping (patience=...) watches the validation cost: pass validation=(X_val, y_val).")
+    if l2 < 0 or l1 < 0:
+        raise ValueError(f"regularisation strengths must be >= 0; got l2={l2}, l1={l1}.")
+    schedule = eta if callable(eta) else constant(eta)
+    if validation is not None:
+        x_val = net.check_inputs(validation[0], batch=True)
+        y_val = net.targets(validation[1], len(x_val))
+    optimizer = SGD(momentum, nesterov)
+    params = net.weights + net.biases  # the arrays themselves: steps update them in place
+    rng = np.random.default_rng(seed)
+    history, best = History(), (math.inf, None)
+    bar = _progress_bar(epochs, progress)
+    start = time.perf_counter()
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for epoch in range(epochs):
+                eta_now = _check_eta(schedule(epoch))
+                order = rng.permutation(n) if shuffle else np.arange(n)
+                x_shuf, y_shuf = x_all[order], y_all[order]
+                grads_rms = []
+                for step, k in enumerate(range(0, n, m)):
+                    x, yb = x_shuf[k:k + m], y_shuf[k:k + m]
+                    if augment is not None:
+                        x = augment(x, rng)
+                    nabla_w, nabla_b, _, cost = net._backprop(x, yb, l2, l1)
+                    if not math.isfinite(cost):
+                        raise TrainingDiverged(
+                            f"training diverged in epoch {epoch + 1}, step {step + 1}: the cost became "
+                            f"{cost}. The learning rate eta={eta_now:g} is too large for this network; "
+                            f"try a smaller one (e.g. eta={eta_now / 10:g}).", history)
+                    optimizer.step(params, nabla_w + nabla_b, eta_now)
+                    history.step_cost.append(float(cost))
+                    if track:
+                        grads_rms.append([float(np.sqrt(np.mean(g * g))) for g in nabla_w])
+                    if callback is not None and callback(net, {"epoch": epoch, "step": step,
+                                                              "cost": float(cost), "eta": eta_now}):
+                        return _finish(history, start)
+                history.epoch.append(epoch + 1)
+                history.eta.append(eta_now)
+                history.grad_rms.extend(grads_rms)
+                if evaluate:
+                    history.train_cost.append(net.cost(x_all, y_all, l2, l1))
+                    history.train_accuracy.append(net.accuracy(x_all, y_all))
+                    if not math.isfinite(history.train_cost[-1]):
+                        raise TrainingDiverged(
+                            f"training diverged in epoch {epoch + 1}: the cost became {history.train_cost[-1]}. "
+                            f"The learning rate eta={eta_now:g} is too large; try eta={eta_now / 10:g}.", history)
+                if track:
+                    history.act_stats.append(layer_stats(net, x_all[:500]))
+                if validation is not None:
+                    history.val_cost.append(net.cost(x_val, y_val, l2, l1))
+                    history.val_accuracy.append(net.accuracy(x_val, y_val))
+                    if history.val_cost[-1] < best[0]:
+                        best = (history.val_cost[-1], net.copy())
+                        history.best_epoch = epoch + 1
+                    elif patience is not None and epoch + 1 - history.best_epoch >= patience:
+                        for p, q in zip(params, best[1].weights + best[1].biases):
+                            p[...] = q
+                        history.stopped_early = True
+                        return _finish(history, start)
+                if bar is not None:
+                    bar.update(1)
+                    if history.train_cost:
+                        bar.set_postfix(cost=f"{history.train_cost[-1]:.4f}",
+                                        acc=f"{history.train_accuracy[-1]:.3f}", refresh=False)
+    finally:
+        if bar is not None:
+            bar.close()
+    return _finish(history, start)
+
+
+def _finish(history, start):
+    history.seconds = time.perf_counter() - start
+    return history
+
+
+def layer_stats(net, x):
+    """Per layer: the mean activation, and the fraction of neurons saturated (sigmoid/tanh at
+    their flat ends, where sigma' is nearly 0) or dead (ReLU at 0)."""
+    z, a = net._trace(x)
+    stats = []
+    for l, (zl, al) in enumerate(zip(z, a[1:])):
+        sigma = net.sigmas[l]
+        if sigma.name in ("sigmoid", "tanh"):
+            saturated = float(np.mean(np.abs(zl) > 4))  # sigma'(4) is below 2 % of its peak
+        elif sigma.name == "relu":
+            saturated = float(np.mean(zl <= 0))
+        else:
+            saturated = 0.0
+        stats.append({"mean": float(al.mean()), "std": float(al.std()), "saturated": saturated})
+    return stats
+
+
+def _progress_bar(epochs, enabled):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm  # imported only when asked for: the core needs just numpy
+    return tqdm(total=epochs, desc="epochs", unit="epoch", leave=False)
