@@ -12,13 +12,7 @@ Pictures live in nnlib.plots (matplotlib) and sliders in nnlib.widgets (ipywidge
 from .network import Network
 from .train import fit, History, TrainingDiverged, SGD, constant, step_decay, exponential, cosine
 from .gradcheck import gradcheck
+from .data import load_digits, load_mnist, download_mnist, DataError
 
 __version__ = "0.1.0"
 
-
-def __getattr__(name):
-    # nnlib.load_digits etc. without importing the data module (and its files) up front
-    if name in ("load_digits", "load_mnist", "download_mnist", "DataError"):
-        from . import data
-        return getattr(data, name)
-    raise AttributeError(f"module 'nnlib' has no attribute {name!r}")
