@@ -50,17 +50,21 @@ def ensure_venv(extras=""):
         if result.returncode != 0:
             die("could not create .venv. On Debian/Ubuntu install the venv module: "
                 "sudo apt-get install python3-venv, then run this command again.")
-    spec = (ROOT / "pyproject.toml").read_bytes() + extras.encode()
-    want = hashlib.sha256(spec).hexdigest()
+    # The stamp records what was installed: pyproject.toml's hash and the extras. Nothing is
+    # reinstalled while it still covers what is asked, so set-up works offline after the first time.
+    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     stamp = VENV / ".course-installed"
-    if stamp.exists() and stamp.read_text().strip() == want:
+    have_hash, _, have_extras = (stamp.read_text().strip() if stamp.exists() else "").partition(" ")
+    if have_hash == want and (not extras or extras in have_extras.split(",")):
         return
+    if have_hash == want:
+        extras = ",".join(e for e in (have_extras, extras) if e)
     target = f".[{extras}]" if extras else "."
     result = run([PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target])
     if result.returncode != 0:
         die("installing the course's packages failed (see pip's message above). "
             "Check your connection to PyPI, then run this command again.")
-    stamp.write_text(want + "\n")
+    stamp.write_text(f"{want} {extras}\n")
 
 
 def lab(args):
