@@ -10,6 +10,7 @@ where the ink is. Use it with fit():
 Images are rows of 784 = 28 * 28 pixels (one example per row), as load_digits() returns them.
 NumPy only; vectorized (no Python loop over the examples).
 """
+import functools
 import operator
 
 import numpy as np
@@ -42,6 +43,18 @@ def _check_max_shift(max_shift):
     return s
 
 
+@functools.lru_cache(maxsize=None)
+def _windows(s):
+    """Flat pixel indices of every SIDE x SIDE window in a (SIDE + 2s)^2 padded image: row
+    i * (2s + 1) + j lists the window whose top-left corner is at row i, column j."""
+    width, line, corner = SIDE + 2 * s, np.arange(SIDE), np.arange(2 * s + 1)
+    rows = corner[:, None, None, None] + line[None, None, :, None]
+    cols = corner[None, :, None, None] + line[None, None, None, :]
+    idx = (rows * width + cols).reshape(-1, N_PIXELS)
+    idx.flags.writeable = False
+    return idx
+
+
 def translate(X, dx, dy):
     """Move every image dx pixels right and dy pixels down (negative: left / up), filling the
     uncovered border with 0; ink moved past the edge is lost.
@@ -58,13 +71,14 @@ def translate(X, dx, dy):
         if not np.issubdtype(d.dtype, np.integer):
             raise ValueError(f"{name} must be whole numbers of pixels (integers); got dtype {d.dtype}.")
     s = int(max(np.abs(dx).max(initial=0), np.abs(dy).max(initial=0)))
-    s = min(s, SIDE)  # a shift of SIDE or more leaves an empty image; no need to pad further
-    padded = np.zeros((n, SIDE + 2 * s, SIDE + 2 * s), dtype=x.dtype)
+    if s > SIDE:  # a shift of SIDE or more leaves an empty image; no need to pad further
+        s, dx, dy = SIDE, np.clip(dx, -SIDE, SIDE), np.clip(dy, -SIDE, SIDE)
+    width = SIDE + 2 * s
+    padded = np.zeros((n, width, width), dtype=x.dtype)
     padded[:, s:s + SIDE, s:s + SIDE] = x
-    line = np.arange(SIDE)
-    rows = np.clip(s - dy, 0, 2 * s)[:, None, None] + line[None, :, None]
-    cols = np.clip(s - dx, 0, 2 * s)[:, None, None] + line[None, None, :]
-    out = padded[np.arange(n)[:, None, None], rows, cols]  # one gather for the whole batch
+    which = (s - dy) * (2 * s + 1) + (s - dx)      # each image's window: top-left corner (s-dy, s-dx)
+    flat = _windows(s)[which] + (width * width) * np.arange(n)[:, None]
+    out = padded.reshape(-1).take(flat)            # one gather for the whole batch
     return out.reshape(N_PIXELS) if single else out.reshape(n, N_PIXELS)
 
 
