@@ -125,7 +125,21 @@ def bench(args):
             sys.exit(result.returncode)
 
 
-COMMANDS = {"lab": lab, "test": test, "execute": execute, "bench": bench}
+def links(args):
+    """Regenerate the launch links (README, notebooks) from pyproject.toml's [tool.course]."""
+    result = run([sys.executable, ROOT / "tools" / "links.py", *args])
+    sys.exit(result.returncode)
+
+
+def slides(args):
+    """Build offline reveal.js slide decks of the notebooks into slides/ (needs npm once)."""
+    ensure_venv("test")
+    result = run([PYTHON, ROOT / "tools" / "slides.py", *args])
+    sys.exit(result.returncode)
+
+
+COMMANDS = {"lab": lab, "test": test, "execute": execute, "bench": bench,
+            "links": links, "slides": slides}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

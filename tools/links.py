@@ -1,0 +1,320 @@
+#!/usr/bin/env python3
+"""Generate the course's launch links and the README's table of notebooks from ONE setting.
+
+    python3 course.py links            rewrite the generated parts (README.md, notebooks' first cells)
+    python3 course.py links --check    change nothing; exit 1 if anything is out of date
+
+The setting is the repository's address in pyproject.toml:
+
+    [tool.course]
+    repository = "https://github.com/OWNER/REPO"
+    branch = "main"
+
+A fork edits those two lines and runs `python3 course.py links`: every Binder link follows.
+
+What it writes, always between marker comments (text outside the markers is never touched):
+- README.md: `<!-- launch:start -->` (a Binder badge), `<!-- clone:start -->` (the clone command)
+  and `<!-- notebooks:start -->` (the table: number, title, goal, time, launch link), read from
+  each notebook's first markdown cell (`# NN · Title`, **What you will learn**, **Time**).
+- each notebooks/NN-name.ipynb: a launch line in the FIRST markdown cell, right under the title.
+  Only that cell's `source` changes: outputs, metadata and every other cell stay byte-identical,
+  so nbval (which compares outputs) is unaffected. Files are written atomically and only when
+  their content changes, so running this twice changes nothing the second time.
+
+Standard library only (it runs under any python3 >= 3.10, before .venv exists).
+"""
+import json
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_GLOB = "[0-9]*.ipynb"
+PLACEHOLDER_OWNER = "PLACEHOLDER-OWNER"
+BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
+BINDER_RE = re.compile(
+    r"https://mybinder\.org/v2/gh/(?P<owner>[A-Za-z0-9_.-]+)/(?P<repo>[A-Za-z0-9_.-]+)/"
+    r"(?P<branch>[A-Za-z0-9_./-]+)\?labpath=(?P<labpath>[A-Za-z0-9_.%-]+)")
+TITLE_RE = re.compile(r"^#\s+(?P<number>\d{2})\s*·\s*(?P<title>\S.*?)\s*$")
+TIME_RE = re.compile(r"time\W*\s*about\s+(?P<minutes>\d+)(?:\s*[-–]\s*(?P<upto>\d+))?\s*min",
+                     re.IGNORECASE)
+
+
+class LinksError(ValueError):
+    """A notebook, README or configuration the generator cannot work with."""
+
+
+# ---------------------------------------------------------------------------- configuration
+
+def read_config(pyproject=None):
+    """Return {'repository', 'branch', 'owner', 'repo'} from pyproject.toml's [tool.course]."""
+    pyproject = Path(pyproject or ROOT / "pyproject.toml")
+    text = pyproject.read_text(encoding="utf-8")
+    try:
+        import tomllib                                   # Python >= 3.11
+        table = tomllib.loads(text).get("tool", {}).get("course", {})
+    except ModuleNotFoundError:                          # Python 3.10: the table is simple
+        table = _simple_toml_table(text, "tool.course")
+    repository = str(table.get("repository", "")).rstrip("/")
+    branch = str(table.get("branch", "main"))
+    match = re.fullmatch(r"https://github\.com/([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?",
+                         repository)
+    if not match:
+        raise LinksError(
+            f"{pyproject.name}: [tool.course] repository = {repository!r} is not a GitHub "
+            "address. Set it to the course's repository, e.g. "
+            'repository = "https://github.com/OWNER/REPO", then run python3 course.py links.')
+    if not re.fullmatch(r"[A-Za-z0-9_./-]+", branch):
+        raise LinksError(f"{pyproject.name}: [tool.course] branch = {branch!r} is not a branch "
+                         'name. Use e.g. branch = "main".')
+    return {"repository": f"https://github.com/{match[1]}/{match[2]}", "branch": branch,
+            "owner": match[1], "repo": match[2]}
+
+
+def _simple_toml_table(text, name):
+    """`key = "string"` pairs of one [table]: enough for [tool.course] without tomllib."""
+    table, inside = {}, False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            inside = stripped == f"[{name}]"
+        elif inside:
+            m = re.fullmatch(r'([A-Za-z0-9_-]+)\s*=\s*"([^"]*)"\s*(#.*)?', stripped)
+            if m:
+                table[m[1]] = m[2]
+    return table
+
+
+def binder_url(config, notebook_relpath):
+    """The mybinder.org address that opens one notebook in JupyterLab."""
+    labpath = quote(str(notebook_relpath).replace(os.sep, "/"), safe="")
+    return (f"https://mybinder.org/v2/gh/{config['owner']}/{config['repo']}/"
+            f"{config['branch']}?labpath={labpath}")
+
+
+# ---------------------------------------------------------------------------- notebooks
+
+def notebook_paths(root=ROOT):
+    return sorted((Path(root) / "notebooks").glob(NOTEBOOK_GLOB))
+
+
+def _source(cell):
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def first_markdown_index(nb, path="notebook"):
+    for i, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") == "markdown":
+            return i
+    raise LinksError(f"{path}: has no markdown cell. Its first cell must be markdown starting "
+                     "with '# NN · Title' (see CONTRIBUTING.md, 'A notebook').")
+
+
+def notebook_info(path):
+    """Title, number, goals and time from a notebook's first markdown cell."""
+    path = Path(path)
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    text = _source(nb["cells"][first_markdown_index(nb, path.name)])
+    lines = text.splitlines()
+    title = next((TITLE_RE.match(l) for l in lines if TITLE_RE.match(l)), None)
+    if title is None:
+        raise LinksError(f"{path.name}: the first markdown cell has no title line "
+                         "'# NN · Title'. Start the cell with it (see CONTRIBUTING.md).")
+    if not path.name.startswith(title["number"]):
+        raise LinksError(f"{path.name}: its title says number {title['number']}; make the "
+                         "title's number and the file name's agree.")
+    goals, in_goals = [], False
+    for line in lines:
+        if re.search(r"what you will learn", line, re.IGNORECASE):
+            in_goals = True
+            continue
+        if in_goals:
+            bullet = re.match(r"\s*[-*]\s+(.*\S)", line)
+            if bullet:
+                goals.append(bullet[1])
+            elif line.strip() and goals:
+                break
+    time = TIME_RE.search(text)
+    return {
+        "path": path, "name": path.name, "number": title["number"], "title": title["title"],
+        "goals": goals,
+        "minutes": int(time["minutes"]) if time else None,
+        "minutes_upto": int(time["upto"]) if time and time["upto"] else None,
+    }
+
+
+def launch_block(url):
+    return ("<!-- launch:start -->\n"
+            f"[Open this notebook on Binder]({url}): it runs in your browser, nothing to install."
+            "\n<!-- launch:end -->")
+
+
+LAUNCH_BLOCK_RE = re.compile(r"<!-- launch:start -->.*?<!-- launch:end -->", re.DOTALL)
+
+
+def with_launch_block(text, block, name="notebook"):
+    """The cell text with its launch block replaced, or inserted under the title line."""
+    found = LAUNCH_BLOCK_RE.findall(text)
+    if len(found) > 1:
+        raise LinksError(f"{name}: more than one launch block in the first markdown cell; "
+                         "delete all but one (they are generated).")
+    if found:
+        return LAUNCH_BLOCK_RE.sub(lambda _: block, text)
+    lines = text.split("\n")
+    idx = next((i for i, l in enumerate(lines) if TITLE_RE.match(l)), None)
+    if idx is None:
+        raise LinksError(f"{name}: no '# NN · Title' line to put the launch link under.")
+    after = lines[idx + 1:]
+    new = lines[:idx + 1] + [""] + block.split("\n")
+    if after and after[0].strip():
+        new.append("")
+    return "\n".join(new + after)
+
+
+def strip_launch_block(text):
+    """The cell text without its launch block (slides do not need it)."""
+    out = LAUNCH_BLOCK_RE.sub("", text)
+    return re.sub(r"\n{3,}", "\n\n", out)
+
+
+def _split_source(text):
+    """Store a cell's source as nbformat does: a list of lines, each keeping its newline."""
+    return text.splitlines(keepends=True)
+
+
+def update_notebook_text(raw, path, config, root=ROOT):
+    """Return the notebook file's new text (== raw if nothing changes)."""
+    nb = json.loads(raw)
+    i = first_markdown_index(nb, path.name)
+    cell = nb["cells"][i]
+    old = _source(cell)
+    url = binder_url(config, Path(path).resolve().relative_to(Path(root).resolve()))
+    new = with_launch_block(old, launch_block(url), path.name)
+    if new == old:
+        return raw
+    cell["source"] = _split_source(new) if isinstance(cell.get("source"), list) else new
+    # nbformat's own layout, so only the changed lines differ in a diff
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------------------- README
+
+def _cell(text):
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _minutes(info):
+    if info["minutes"] is None:
+        return "?"
+    if info["minutes_upto"]:
+        return f"{info['minutes']}–{info['minutes_upto']} min"
+    return f"{info['minutes']} min"
+
+
+def notebooks_table(infos, config):
+    rows = ["| # | Notebook | What you will learn (first of its goals) | Time | Launch |",
+            "| --- | --- | --- | --- | --- |"]
+    for info in infos:
+        rel = f"notebooks/{info['name']}"
+        goal = info["goals"][0] if info["goals"] else ""
+        rows.append(f"| {info['number']} | [{_cell(info['title'])}]({rel}) | {_cell(goal)} | "
+                    f"{_minutes(info)} | [![Binder]({BINDER_BADGE})]({binder_url(config, rel)}) |")
+    total = sum(i["minutes"] or 0 for i in infos)
+    total_upto = sum(i["minutes_upto"] or i["minutes"] or 0 for i in infos)
+    if infos:
+        hours = lambda m: f"{m} minutes" if m < 120 else f"{m / 60:.1f} hours"
+        span = hours(total) if total == total_upto else f"{hours(total)} to {hours(total_upto)}"
+        rows.append("")
+        rows.append(f"{len(infos)} notebooks, about {span} in all.")
+    return "\n".join(rows)
+
+
+def readme_blocks(infos, config):
+    first = f"notebooks/{infos[0]['name']}" if infos else "notebooks"
+    return {
+        "launch": f"[![Launch the course on Binder]({BINDER_BADGE})]({binder_url(config, first)})",
+        "clone": f"    git clone {config['repository']}.git\n    cd {config['repo']}",
+        "notebooks": notebooks_table(infos, config),
+    }
+
+
+def update_readme_text(text, blocks):
+    for name, body in blocks.items():
+        pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(\n?<!-- {name}:end -->)", re.DOTALL)
+        if len(pattern.findall(text)) != 1:
+            raise LinksError(f"README.md must hold exactly one '<!-- {name}:start -->' ... "
+                             f"'<!-- {name}:end -->' pair (the generated {name} block); "
+                             "restore the markers.")
+        text = pattern.sub(lambda m: m[1] + body + "\n" + m[2].lstrip("\n"), text)
+    return text
+
+
+# ---------------------------------------------------------------------------- writing
+
+def write_atomic(path, text):
+    """Replace path's content in one step: a crash never leaves half a file."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def plan(root=ROOT):
+    """[(path, old_text, new_text)] for every generated file."""
+    root = Path(root)
+    config = read_config(root / "pyproject.toml")
+    changes = []
+    paths = notebook_paths(root)
+    for path in paths:
+        raw = path.read_text(encoding="utf-8")
+        changes.append((path, raw, update_notebook_text(raw, path, config, root)))
+    infos = [notebook_info(p) for p in paths]
+    readme = root / "README.md"
+    raw = readme.read_text(encoding="utf-8")
+    changes.append((readme, raw, update_readme_text(raw, readme_blocks(infos, config))))
+    return config, changes
+
+
+def main(argv=None, root=ROOT):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    check = "--check" in argv
+    try:
+        config, changes = plan(root)
+    except LinksError as e:
+        print(f"links: {e}", file=sys.stderr)
+        return 2
+    stale = [p for p, old, new in changes if old != new]
+    if check:
+        for p in stale:
+            print(f"links: out of date: {p.relative_to(root)}", file=sys.stderr)
+        if stale:
+            print("links: run python3 course.py links (and commit the result).", file=sys.stderr)
+        return 1 if stale else 0
+    for path, old, new in changes:
+        if old != new:
+            write_atomic(path, new)
+            print(f"links: updated {path.relative_to(root)}")
+    if not stale:
+        print("links: everything is up to date")
+    if config["owner"] == PLACEHOLDER_OWNER:
+        print(f"links: note: the repository address is still the placeholder "
+              f"{config['repository']}. Set [tool.course] repository in pyproject.toml to the "
+              "real one and run python3 course.py links again.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
