@@ -132,7 +132,7 @@ def sigmoid_curve(points=None, zlim=8.0):
 def _neuron_columns(ax, columns, cmap, norms, radius_pts=None, links=True):
     """Draw one column of circles per layer; returns the list of PathCollections (one per column).
     columns: 1-D arrays of values; norms: one matplotlib Normalize per column."""
-    ax.set_facecolor("#e6e6e6")
+    ax.set_facecolor("#f0f0f0")
     ax.grid(False)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -146,7 +146,9 @@ def _neuron_columns(ax, columns, cmap, norms, radius_pts=None, links=True):
         from matplotlib.collections import LineCollection
         for i in range(len(columns) - 1):
             segs = [[(i, y0), (i + 1, y1)] for y0 in ys[i] for y1 in ys[i + 1]]
-            ax.add_collection(LineCollection(segs, colors="0.55", linewidths=0.5, alpha=0.35, zorder=1))
+            # thin, light and not antialiased: visible as structure, and keeps the PNG small
+            ax.add_collection(LineCollection(segs, colors="0.84", linewidths=0.6, antialiaseds=False,
+                                             zorder=1))
     collections = []
     for i, (values, y) in enumerate(zip(columns, ys)):
         collections.append(ax.scatter(np.full(len(values), i), y, c=np.asarray(values, dtype=float),
