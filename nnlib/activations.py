@@ -85,6 +85,10 @@ def get(name, allowed=tuple(ACTIVATIONS), role="activation"):
     """Look up an activation by name, with an error that lists the choices."""
     if isinstance(name, Activation):
         name = name.name
+    if name in ACTIVATIONS and name not in allowed:
+        why = (": it mixes the neurons of a layer, so it only works as the output layer "
+               "(output='softmax')" if name == "softmax" else "")
+        raise ValueError(f"{name} cannot be the {role}{why}. Choose one of {', '.join(allowed)}.")
     if name not in allowed:
         raise ValueError(f"unknown {role} {name!r}: choose one of {', '.join(allowed)}.")
     return ACTIVATIONS[name]

@@ -10,6 +10,7 @@ A batch X holds one example per row, shape (n_examples, n_inputs), so in code a 
 import operator
 import os
 import tempfile
+import zipfile
 
 import numpy as np
 
@@ -89,10 +90,15 @@ class Network:
         for l in range(L - 2, -1, -1):
             delta[l] = (delta[l + 1] @ w[l + 1]) * self.hidden.prime(z[l], a[l + 1])  # (BP2)
         nabla_b = [d.sum(axis=0) / n for d in delta]                                   # (BP3)
-        nabla_w = [d.T @ a_in / n for d, a_in in zip(delta, a)]                        # (BP4)
+        nabla_w = [(d.T / n) @ a_in for d, a_in in zip(delta, a)]                      # (BP4)
+        # (dividing the small delta by n, not the big product, saves a pass over the weights)
         cost = self.cost_fn.value(a[-1], y, self.output)
         if l2 or l1:
-            nabla_w = [nw + l2 * wl + l1 * np.sign(wl) for nw, wl in zip(nabla_w, w)]
+            for nw, wl in zip(nabla_w, w):  # in place: these arrays are ours
+                if l2:
+                    nw += l2 * wl
+                if l1:
+                    nw += l1 * np.sign(wl)
             cost += self.penalty(l2, l1)
         return nabla_w, nabla_b, delta, cost
 
@@ -106,20 +112,23 @@ class Network:
         """The regularisation term: l2/2 * sum of squared weights + l1 * sum of |weights|."""
         if l2 < 0 or l1 < 0:
             raise ValueError(f"regularisation strengths must be >= 0; got l2={l2}, l1={l1}.")
-        return (0.5 * l2 * sum(np.sum(w * w) for w in self.weights) if l2 else 0.0) + \
-               (l1 * sum(np.sum(np.abs(w)) for w in self.weights) if l1 else 0.0)
+        # np.vdot(w, w) is sum(w * w) without a temporary array: this runs at every step
+        return (0.5 * l2 * sum(float(np.vdot(w, w)) for w in self.weights) if l2 else 0.0) + \
+               (l1 * sum(float(np.abs(w).sum()) for w in self.weights) if l1 else 0.0)
 
     def predict(self, X):
         """Predicted labels: the most active output neuron (or output > 0.5 for a single output)."""
-        a = self.feedforward(X)
+        return self._labels(self.feedforward(X))
+
+    def _labels(self, a):
         return (a[..., 0] > 0.5).astype(np.int64) if self.sizes[-1] == 1 else a.argmax(axis=-1)
 
     def accuracy(self, X, y):
         """The fraction of examples whose predicted label is the true one."""
-        y = np.asarray(y)
-        labels = y.argmax(axis=1) if y.ndim == 2 and self.sizes[-1] > 1 else y.reshape(len(y))
-        self.targets(y, len(y))  # validates the labels
-        return float(np.mean(self.predict(X) == labels))
+        x, y = self.check_inputs(X, batch=True), np.asarray(y)
+        self.targets(y, len(x))  # validates the labels (and their number)
+        labels = y.argmax(axis=1) if y.ndim == 2 and self.sizes[-1] > 1 else y.reshape(len(x))
+        return float(np.mean(self._labels(self._feedforward(x)) == labels))
 
     @property
     def n_params(self):
@@ -142,7 +151,8 @@ class Network:
         try:
             x = np.asarray(X, dtype=self.dtype)
         except (TypeError, ValueError) as e:
-            raise ValueError(f"inputs must be numbers ({e}).") from None
+            raise ValueError(f"inputs must be numbers ({e}): convert them first, e.g. "
+                             "np.asarray(X, dtype=float), and make every row the same length.") from None
         n_in = self.sizes[0]
         if x.ndim not in ((2,) if batch else (1, 2)) or x.shape[-1] != n_in:
             want = f"(n_examples, {n_in})" + ("" if batch else f" or ({n_in},)")
@@ -162,7 +172,8 @@ class Network:
             raise ValueError(f"got {n} examples but {y.size if y.ndim == 0 else len(y)} targets: "
                              "give one label (or one row of desired outputs) per example.")
         if not np.issubdtype(y.dtype, np.number) and y.dtype != bool:
-            raise ValueError(f"targets must be numbers, not {y.dtype}.")
+            raise ValueError(f"targets must be numbers, not {y.dtype}: give integer labels 0..{n_out - 1} "
+                             f"(e.g. np.asarray(y, dtype=int)) or rows of desired outputs.")
         if not np.all(np.isfinite(y)):
             raise ValueError("targets contain NaN or infinity: fix or drop those examples.")
         if y.ndim == 2 and y.shape[1] == n_out:
@@ -174,7 +185,7 @@ class Network:
             if bad.any():
                 i = int(np.argmax(bad))
                 raise ValueError(f"labels must be whole numbers from 0 to {n_out - 1} (the network has "
-                                 f"{n_out} outputs); label {y[i]!r} at index {i} is not. Check the "
+                                 f"{n_out} outputs); label {y[i].item()!r} at index {i} is not. Check the "
                                  f"labels, or give the network as many outputs as there are classes.")
             one_hot = np.zeros((n, n_out), dtype=self.dtype)
             one_hot[np.arange(n), y.astype(np.int64)] = 1.0
@@ -189,7 +200,11 @@ class Network:
         arrays = {f"w{l}": w for l, w in enumerate(self.weights)}
         arrays.update({f"b{l}": b for l, b in enumerate(self.biases)})
         meta = np.array([self.hidden.name, self.output.name, self.cost_fn.name, self.init])
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix=".tmp")
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise FileNotFoundError(f"cannot save to {path}: the folder {folder} does not exist. "
+                                    "Create it first: os.makedirs(folder, exist_ok=True).")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".nnlib-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
                 np.savez(f, sizes=np.array(self.sizes), meta=meta, **arrays)
@@ -214,7 +229,7 @@ class Network:
         except FileNotFoundError:
             raise FileNotFoundError(f"no saved network at {path}: check the path, or train and "
                                     "save one with net.save(path).") from None
-        except (KeyError, ValueError, OSError) as e:
+        except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
             raise ValueError(f"{path} is not a network saved by nnlib ({e}): re-create it with "
                              "net.save(path).") from None
         return net

@@ -31,6 +31,7 @@ class History:
         self.epoch, self.eta = [], []
         self.train_cost, self.train_accuracy, self.val_cost, self.val_accuracy = [], [], [], []
         self.step_cost, self.grad_rms, self.act_stats = [], [], []
+        self.epoch_seconds = []  # wall time of each epoch's steps (without the evaluation)
         self.best_epoch, self.stopped_early, self.seconds = None, False, 0.0
 
     def __repr__(self):
@@ -54,19 +55,29 @@ class SGD:
         if nesterov and momentum == 0:
             raise ValueError("nesterov=True needs a momentum above 0, e.g. momentum=0.9.")
         self.mu, self.nesterov, self.velocity = float(momentum), bool(nesterov), None
+        self._scratch = None  # reused arrays for eta * g: no allocation per step
 
     def step(self, params, grads, eta):
-        """Update every parameter array in place."""
+        """Update every parameter array in place (grads are left unchanged)."""
+        if self._scratch is None or [s.shape for s in self._scratch] != [p.shape for p in params]:
+            self._scratch = [np.empty_like(p) for p in params]
         if self.mu == 0:
-            for p, g in zip(params, grads):
-                p -= eta * g
+            for p, g, step in zip(params, grads, self._scratch):
+                np.multiply(g, eta, out=step)
+                p -= step                                  # p <- p - eta * g
             return
         if self.velocity is None:
             self.velocity = [np.zeros_like(p) for p in params]
-        for p, g, v in zip(params, grads, self.velocity):
+        for p, g, v, step in zip(params, grads, self.velocity, self._scratch):
+            np.multiply(g, eta, out=step)
             v *= self.mu
-            v -= eta * g
-            p += (self.mu * v - eta * g) if self.nesterov else v
+            v -= step                                      # v <- mu * v - eta * g
+            if self.nesterov:
+                p -= step
+                np.multiply(v, self.mu, out=step)
+                p += step                                  # p <- p + mu * v - eta * g
+            else:
+                p += v                                     # p <- p + v
 
 
 # ---- learning-rate schedules: functions of the epoch (0, 1, 2, ...) --------------------------
@@ -154,11 +165,15 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for epoch in range(epochs):
                 eta_now = _check_eta(schedule(epoch))
-                order = rng.permutation(n) if shuffle else np.arange(n)
-                x_shuf, y_shuf = x_all[order], y_all[order]
+                epoch_start = time.perf_counter()
+                order = rng.permutation(n) if shuffle else None
                 grads_rms = []
                 for step, k in enumerate(range(0, n, m)):
-                    x, yb = x_shuf[k:k + m], y_shuf[k:k + m]
+                    if shuffle:  # gather one batch at a time: no copy of the whole training set
+                        batch = order[k:k + m]
+                        x, yb = x_all.take(batch, axis=0), y_all.take(batch, axis=0)
+                    else:
+                        x, yb = x_all[k:k + m], y_all[k:k + m]  # views, no copy
                     if augment is not None:
                         x = augment(x, rng)
                     nabla_w, nabla_b, _, cost = net._backprop(x, yb, l2, l1)
@@ -167,13 +182,14 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
                             f"training diverged in epoch {epoch + 1}, step {step + 1}: the cost became "
                             f"{cost}. The learning rate eta={eta_now:g} is too large for this network; "
                             f"try a smaller one (e.g. eta={eta_now / 10:g}).", history)
+                    if track:
+                        grads_rms.append([float(np.sqrt(np.vdot(g, g) / g.size)) for g in nabla_w])
                     optimizer.step(params, nabla_w + nabla_b, eta_now)
                     history.step_cost.append(float(cost))
-                    if track:
-                        grads_rms.append([float(np.sqrt(np.mean(g * g))) for g in nabla_w])
                     if callback is not None and callback(net, {"epoch": epoch, "step": step,
                                                               "cost": float(cost), "eta": eta_now}):
                         return _finish(history, start)
+                history.epoch_seconds.append(time.perf_counter() - epoch_start)
                 history.epoch.append(epoch + 1)
                 history.eta.append(eta_now)
                 history.grad_rms.extend(grads_rms)
@@ -231,7 +247,40 @@ def layer_stats(net, x):
 
 
 def _progress_bar(epochs, enabled):
+    """A progress bar over the epochs (or None when not enabled).
+
+    In a Jupyter kernel (tqdm.auto picks tqdm.notebook) it is a widget, nothing goes to stderr,
+    and the bar stays when training ends: green when done or stopped early on purpose, red when
+    training failed. Its plain-text stand-in (what a reader without the widget sees: GitHub,
+    JupyterLab before the notebook runs) says only how many epochs it counts: no timings and no
+    half-drawn bar, so a saved notebook is the same on every run and nbval sees no difference.
+    Elsewhere (a terminal, a script, pytest) it is tqdm's text bar on stderr, erased when done.
+    """
     if not enabled:
         return None
     from tqdm.auto import tqdm  # imported only when asked for: the core needs just numpy
-    return tqdm(total=epochs, desc="epochs", unit="epoch", leave=False)
+    if not any(cls.__module__ == "tqdm.notebook" for cls in tqdm.__mro__):
+        return tqdm(total=epochs, desc="epochs", unit="epoch", leave=False)
+    import sys
+    from IPython.display import display
+    from tqdm.std import tqdm as text_tqdm
+
+    class NotebookBar(tqdm):
+        def __init__(self):
+            super().__init__(total=epochs, desc="epochs", unit="epoch", leave=True, display=False)
+            bundle = dict(self.container._repr_mimebundle_())
+            bundle["text/plain"] = f"[progress bar: {epochs} epoch{'s' * (epochs != 1)}]"
+            display(bundle, raw=True)
+
+        def close(self):
+            if self.disable:
+                return
+            if sys.exc_info()[0] is None and self.total and self.n < self.total:
+                # stopped early on purpose (patience, callback): not a failure, so not red
+                self.set_description("epochs (stopped early)", refresh=False)
+                text_tqdm.close(self)
+                self.disp(bar_style="success", check_delay=False)
+            else:
+                super().close()  # green when complete; red when an error ended training
+
+    return NotebookBar()
