@@ -328,9 +328,13 @@ def network_nudges(image, nudges, labels=None, title=None):
     return fig
 
 
-def wishes_matrix(per_neuron, labels=None, title=None):
+def wishes_matrix(per_neuron, labels=None, title=None, ylabel="wish of output neuron $j$",
+                  xlabel="neuron $k$ of the previous layer", sum_label="sum",
+                  colorbar_label="desired nudge of $a_k$"):
     """What each neuron j of a layer wants of each neuron k of the layer before (rows j, columns k),
-    and below it their sum: the previous layer's desired nudges. One symmetric diverging scale."""
+    and below it their sum: the previous layer's desired nudges. One symmetric diverging scale.
+    (Any matrix whose rows add up to something meaningful works: e.g. each example's wishes / n,
+    whose sum is the average; set the labels to say so.)"""
     m = np.asarray(per_neuron, dtype=float)
     if m.ndim != 2:
         raise ValueError(f"per_neuron must be a matrix (neurons of this layer x neurons of the previous "
@@ -346,12 +350,11 @@ def wishes_matrix(per_neuron, labels=None, title=None):
     for axis in (ax, ax_sum):
         axis.grid(False)
     ax.set_yticks(range(m.shape[0]), labels)
-    ax.set(ylabel="wish of output neuron $j$",
-           title=title or "Every output neuron's wish for each neuron of the layer before")
-    ax_sum.set_yticks([0], ["sum"])
+    ax.set(ylabel=ylabel, title=title or "Every output neuron's wish for each neuron of the layer before")
+    ax_sum.set_yticks([0], [sum_label])
     ax_sum.set_xticks(range(m.shape[1]))
-    ax_sum.set(xlabel="neuron $k$ of the previous layer")
-    fig.colorbar(im, ax=[ax, ax_sum], shrink=0.8, pad=0.01, label="desired nudge of $a_k$")
+    ax_sum.set(xlabel=xlabel)
+    fig.colorbar(im, ax=[ax, ax_sum], shrink=0.8, pad=0.01, label=colorbar_label)
     return fig
 
 
