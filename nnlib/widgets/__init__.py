@@ -7,21 +7,28 @@ Every explorer is three separate pieces, so each can be tested alone:
 Artists registered with `self.animate(artist)` in setup are redrawn alone over a cached
 background (blitting), which is what keeps a redraw within a few tens of milliseconds; an update
 that changes anything else (axis limits, titles) calls `self.full_redraw()`.
+
 The figure is shown as an ordinary image output (so GitHub, nbviewer and exported HTML show the
-default-state picture), and each change re-renders that same output in place. Sliders use
-continuous_update=False: dragging redraws once on release, and each arrow-key press once, so a
-drag never queues a backlog of stale redraws.
+default-state picture), and each change re-renders that same output in place (display_id).
+Sliders use continuous_update=False: dragging redraws once on release, and each arrow-key press
+once, so a drag never queues a backlog of stale redraws. If a redraw started by a control fails,
+the readout says so (in a box with the CSS class `nnlib-error`) instead of the error vanishing
+into the kernel's log; from code (`set`) the error is raised as usual.
 """
+import html
 import io
+import math
+import re
 import time
 
 import ipywidgets as widgets
 import matplotlib
 import numpy as np
+import traitlets
 from PIL import Image as PILImage
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from IPython.display import Image, display
+from IPython.display import display
 
 from .. import plots
 
@@ -32,22 +39,24 @@ class Explorer:
     def __init__(self, **values):
         plots.use_style()
         self.controls = self.make_controls()
-        unknown = set(values) - set(self.controls)
-        if unknown:
-            raise ValueError(f"unknown setting(s) {sorted(unknown)}: this explorer has {sorted(self.controls)}.")
-        for name, value in values.items():
-            self.controls[name].value = value
+        self._muted = False
+        self._check_values(values)
+        self._assign(values)
         with matplotlib.rc_context(plots.STYLE):
             self.fig = Figure(figsize=self.figsize)
             FigureCanvasAgg(self.fig)
         self.readout = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
         self.readout.add_class("nnlib-readout")
-        self._handle = None
+        self._handles = []
         self._animated, self._background = [], None
         self.last_seconds = None
+        self.redraws = 0
         with matplotlib.rc_context(plots.STYLE):
             self.setup(self.fig)
         self.refresh()
+        # A control's change redraws (once); set() mutes this while it changes several at once.
+        for w in self.controls.values():
+            w.observe(self.refresh, names="value")
 
     # ---- to be written by each explorer -----------------------------------------------------
     def make_controls(self):
@@ -70,14 +79,30 @@ class Explorer:
         return {name: w.value for name, w in self.controls.items()}
 
     def refresh(self, change=None):
-        """Recompute and redraw for the controls' current values."""
+        """Recompute and redraw for the controls' current values.
+
+        Called with a `change` it is a control's observer: then a failure is shown in the
+        readout (a learner's click must not fail silently); called from code, it raises."""
+        if change is not None and self._muted:
+            return
+        try:
+            self._redraw()
+        except Exception as exc:
+            if change is None:
+                raise
+            self.readout.value = ("<div class='nnlib-error' style='color:#D55E00'><b>This explorer "
+                                  f"failed to redraw:</b> {html.escape(type(exc).__name__)}: "
+                                  f"{html.escape(str(exc))}</div>")
+
+    def _redraw(self):
         start = time.perf_counter()
         with matplotlib.rc_context(plots.STYLE):
             self.result = self.compute(**self.values)
             self.readout.value = self.update(self.result) or ""
             png = self.render()
-        if self._handle is not None:
-            self._handle.update(Image(data=png, format="png"))
+        for handle in self._handles:
+            handle.update(self._image_bundle(png), raw=True)
+        self.redraws += 1
         self.last_seconds = time.perf_counter() - start
 
     def animate(self, *artists):
@@ -107,27 +132,104 @@ class Explorer:
 
     def set(self, **values):
         """Change controls from code (as a learner's click would) and redraw once."""
-        for name, value in values.items():
-            self.controls[name].unobserve(self.refresh, names="value")
-            self.controls[name].value = value
-            self.controls[name].observe(self.refresh, names="value")
+        self._check_values(values)
+        self._muted = True
+        try:
+            self._assign(values)
+        finally:
+            self._muted = False
         self.refresh()
         return self
 
     def show(self):
-        box = widgets.VBox([widgets.HBox(list(self.controls.values())), self.readout])
-        display(box)
-        self._handle = display(Image(data=self.render(), format="png"), display_id=True)
-        for w in self.controls.values():
-            w.unobserve(self.refresh, names="value")
-            w.observe(self.refresh, names="value")
+        """Display the controls and readout, then the picture (an image output updated in place)."""
+        box = widgets.VBox([widgets.HBox(list(self.controls.values()),
+                                         layout=widgets.Layout(flex_flow="row wrap")),
+                            self.readout])
+        bundle = box._repr_mimebundle_()
+        # What a reader without a live kernel sees in place of the controls (JupyterLab before a
+        # run, GitHub): the settings and the readout as text, not the widgets' Python repr.
+        bundle["text/plain"] = self._describe() + "  (run the notebook to move the controls)"
+        display(bundle, raw=True)
+        self._handles.append(display(self._image_bundle(self.render()), raw=True, display_id=True))
 
     def _ipython_display_(self):
         self.show()
 
+    # ---- helpers ----------------------------------------------------------------------------
+    def _describe(self):
+        settings = ", ".join(f"{_label(w, name)} = {_plain(w)}" for name, w in self.controls.items())
+        readout = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", self.readout.value))).strip()
+        return f"{type(self).__name__}: {settings}" + (f". {readout}" if readout else "")
+
+    def _image_bundle(self, png):
+        import base64
+        return {"image/png": base64.b64encode(png).decode("ascii"),
+                "text/plain": f"<picture: {self._describe()[:300]}>"}
+
+    def _check_values(self, values):
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise ValueError(f"unknown setting(s) {sorted(unknown)}: this explorer has "
+                             f"{sorted(self.controls)}. Use one of those names.")
+        for name, value in values.items():
+            _check_value(name, self.controls[name], value)
+
+    def _assign(self, values):
+        for name, value in values.items():
+            try:
+                self.controls[name].value = value
+            except traitlets.TraitError as exc:
+                raise ValueError(f"{name}={value!r} is not a valid setting: {exc}") from None
+
+
+def _label(w, name):
+    return (getattr(w, "description", "") or name).strip()
+
+
+def _plain(w):
+    if isinstance(w, (widgets.FloatSlider, widgets.FloatLogSlider)):
+        return format(w.value, getattr(w, "readout_format", ".3g") or ".3g")
+    if hasattr(w, "label") and isinstance(getattr(w, "label", None), str):
+        return w.label  # Dropdown, SelectionSlider: what the learner sees
+    return str(w.value)
+
+
+def _check_value(name, w, value):
+    """A clear error instead of ipywidgets' silent clamping or a TraitError."""
+    if isinstance(w, (widgets.FloatLogSlider,)):
+        lo, hi = w.base ** w.min, w.base ** w.max
+    elif isinstance(w, (widgets.IntSlider, widgets.FloatSlider, widgets.BoundedIntText,
+                        widgets.BoundedFloatText)):
+        lo, hi = w.min, w.max
+    elif hasattr(w, "options") and not isinstance(w, widgets.SelectMultiple):
+        options = [o[1] if isinstance(o, tuple) else o for o in w.options]
+        if not any(value is o or _same(value, o) for o in options):
+            shown = ", ".join(repr(o) for o in options[:12]) + (", ..." if len(options) > 12 else "")
+            raise ValueError(f"{name}={value!r} is not one of the choices: pick one of {shown}.")
+        return
+    else:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number between {lo:g} and {hi:g}; got {value!r}.")
+    tol = 1e-9 * max(abs(lo), abs(hi), 1.0)
+    if not lo - tol <= value <= hi + tol:
+        raise ValueError(f"{name}={value!r} is outside the slider's range [{lo:g}, {hi:g}]: "
+                         f"choose a value in that range.")
+
+
+def _same(a, b):
+    try:
+        return bool(a == b)
+    except Exception:
+        return False
+
 
 def slider(description, value, min, max, step, log=False, fmt=None, width="420px"):
-    """A slider that updates on release (and on each arrow-key press)."""
+    """A slider that updates on release (and on each arrow-key press).
+
+    log=True: a FloatLogSlider, with min and max given as powers of ten (-3, 0 is 0.001 to 1)."""
     common = dict(description=description, continuous_update=False,
                   style={"description_width": "initial"}, layout=widgets.Layout(width=width))
     if log:
