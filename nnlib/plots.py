@@ -222,6 +222,7 @@ def output_vs_target(a, y, labels=None, title=None):
     ax.bar(x - 0.2, a, width=0.4, color=color(0), label=r"actual output $a^{(L)}$")
     ax.bar(x + 0.2, y, width=0.4, color=color(1), hatch="//", edgecolor=COLORS["black"], linewidth=0.8,
            label=r"desired output $y$")
+    ax.hlines(y, x + 0.01, x + 0.39, colors=COLORS["black"], linewidth=2.5)  # desired 0s stay visible
     ax.set_xticks(x, labels)
     ax.set(xlabel="output neuron (digit)", ylabel="activation", ylim=(0, 1.12),
            title=title or "What the network says vs what we want")
