@@ -116,6 +116,9 @@ def test_output_vs_target_bars_are_the_output_and_the_target():
     assert len(bars) == 20
     assert np.allclose([b.get_height() for b in bars[:10]], a)
     assert np.allclose([b.get_height() for b in bars[10:]], y)
+    # the desired values are also drawn as ticks, so that desired 0s are visible
+    ticks = ax.collections[0].get_segments()
+    assert np.allclose([s[0][1] for s in ticks], y)
     assert len(ax.get_legend().get_texts()) == 2
     with pytest.raises(ValueError, match="one desired"):
         plots.output_vs_target(a, np.eye(9)[3])
