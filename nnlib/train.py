@@ -149,8 +149,20 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
         raise ValueError(f"epochs must be a whole number >= 0; got {epochs!r}.")
     if patience is not None and validation is None:
         raise ValueError("early stopping (patience=...) watches the validation cost: pass validation=(X_val, y_val).")
-    if l2 < 0 or l1 < 0:
-        raise ValueError(f"regularisation strengths must be >= 0; got l2={l2}, l1={l1}.")
+    if patience is not None and not (isinstance(patience, (int, np.integer)) and patience >= 1):
+        raise ValueError(f"patience must be a whole number of epochs >= 1, like 5; got {patience!r}.")
+    if validation is not None and not (isinstance(validation, (tuple, list)) and len(validation) == 2):
+        raise ValueError("validation must be a pair (X_val, y_val), e.g. the second pair that "
+                         "load_digits(validation=1000) returns.")
+    for name, value in (("l2", l2), ("l1", l1)):
+        if not (isinstance(value, (int, float, np.integer, np.floating)) and math.isfinite(value) and value >= 0):
+            raise ValueError(f"{name} (a regularisation strength) must be a number >= 0, like 1e-4 "
+                             f"(0 switches it off); got {name}={value!r}.")
+    if augment is not None and not callable(augment):
+        raise ValueError(f"augment must be a function (x_batch, rng) -> x_batch, like shifter(2) from "
+                         f"nnlib.augment; got {augment!r}.")
+    if callback is not None and not callable(callback):
+        raise ValueError(f"callback must be a function callback(net, info); got {callback!r}.")
     schedule = eta if callable(eta) else constant(eta)
     if validation is not None:
         x_val = net.check_inputs(validation[0], batch=True)
@@ -175,7 +187,7 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
                     else:
                         x, yb = x_all[k:k + m], y_all[k:k + m]  # views, no copy
                     if augment is not None:
-                        x = augment(x, rng)
+                        x = _augmented(augment, x, rng)
                     nabla_w, nabla_b, _, cost = net._backprop(x, yb, l2, l1)
                     if not math.isfinite(cost):
                         raise TrainingDiverged(
@@ -222,6 +234,14 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
         if bar is not None:
             bar.close()
     return _finish(history, start)
+
+
+def _augmented(augment, x, rng):
+    out = np.asarray(augment(x, rng), dtype=x.dtype)
+    if out.shape != x.shape:
+        raise ValueError(f"augment returned a batch of shape {out.shape} for one of shape {x.shape}: "
+                         "it must return the same number of examples, each of the same size.")
+    return out
 
 
 def _finish(history, start):
