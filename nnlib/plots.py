@@ -580,9 +580,9 @@ def activation_pair(z, names, title=None):
     bx.set(xlabel="$z$", ylabel=r"$\sigma'(z)$", title="Its derivative (slope)")
     if "sigmoid" in names:
         bx.axhline(0.25, color="black", linewidth=1, linestyle=":")
-        bx.text(z[-1], 0.27, "1/4: the sigmoid's\nlargest slope", fontsize=11, va="bottom", ha="right")
-    for axis in (ax, bx):
-        axis.legend(loc="upper left")
+        bx.text(z[-1], 0.235, "1/4: the sigmoid's\nlargest slope", fontsize=11, va="top", ha="right")
+    ax.legend(loc="upper left")
+    bx.legend(loc="center left")
     if title:
         fig.suptitle(title)
     return fig

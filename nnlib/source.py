@@ -69,7 +69,8 @@ def marked_lines(obj, marker, before=0, with_numbers=False, tidy=True):
         name = getattr(obj, "__qualname__", getattr(obj, "__name__", repr(obj)))
         raise ValueError(f"no comment containing {marker!r} in the source of {name} ({path}): "
                          f"the marker was renamed or deleted. Put the comment `# {marker}` back on "
-                         f"the line that computes it, or change the notebook to the new marker.")
+                         f"the line that computes it, or change the notebook to the new marker. (If the file was "
+                         f"edited after it was imported, restart the kernel: the line numbers moved.)")
     wanted = sorted({j for i in hits for j in range(max(0, i - before), i + 1)})
     block = textwrap.dedent("".join(lines[j] for j in wanted)).splitlines()
     if tidy:
