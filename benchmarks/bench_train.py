@@ -1,0 +1,226 @@
+"""How fast does nnlib train, and how well? A script, not a test:
+
+    .venv/bin/python benchmarks/bench_train.py            # everything, a few minutes
+    .venv/bin/python benchmarks/bench_train.py --quick    # speed only, fewer epochs
+    .venv/bin/python benchmarks/bench_train.py --shift    # also a run with shifted digits
+
+Speed, on the bundled digits (8,000 training examples), median seconds per epoch:
+  impl=nnlib  fit() as a learner calls it (evaluate=False, progress=False)
+  impl=loop   the same algorithm written as a per-example loop, Nielsen's way (below, plainly)
+  impl=floor  the epoch's matrix products alone: the same matmuls with the same shapes per
+              batch, nothing else -- no activation, no cost, no update. No implementation of
+              this algorithm in NumPy can be faster than this.
+Targets (2-core machine): at batch 10 nnlib >= 7x faster than loop; nnlib within 1.6x of floor.
+
+Accuracy, on the bundled test split (2,000 digits):
+  run=nielsen  784-30-10, sigmoid, quadratic cost, N(0, 1) init, eta 3.0, batch 10, 30 epochs
+               (Nielsen's network.py): target >= 91 %
+  run=better   784-100-10, sigmoid + cross-entropy, scaled init, eta 0.5, l2 1e-4, batch 10,
+               30 epochs: target >= 95 %
+
+BLAS threads: these matrices are small (at most 128 x 784), where a second OpenBLAS thread
+costs more in synchronisation than it gains, and the machine is shared; so this script pins
+OMP/OPENBLAS/MKL threads to 1 before importing NumPy (override with BENCH_THREADS=2).
+"""
+import os
+import sys
+
+THREADS = os.environ.get("BENCH_THREADS", "1")
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = THREADS
+
+import statistics  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from nnlib import Network, fit, load_digits  # noqa: E402
+from nnlib.augment import shifter  # noqa: E402
+
+
+def load_average():
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
+
+
+# ---- impl=loop: Nielsen's per-example backpropagation, written plainly ---------------------------
+def sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def sigmoid_prime(z):
+    s = sigmoid(z)
+    return s * (1 - s)
+
+
+def loop_backprop(weights, biases, x, y):
+    """One example: x (n_in, 1), y (n_out, 1) columns; quadratic cost, sigmoid everywhere."""
+    nabla_w = [np.zeros(w.shape) for w in weights]
+    nabla_b = [np.zeros(b.shape) for b in biases]
+    activation, activations, zs = x, [x], []
+    for w, b in zip(weights, biases):
+        z = w @ activation + b
+        zs.append(z)
+        activation = sigmoid(z)
+        activations.append(activation)
+    delta = (activations[-1] - y) * sigmoid_prime(zs[-1])
+    nabla_b[-1] = delta
+    nabla_w[-1] = delta @ activations[-2].T
+    for l in range(2, len(weights) + 1):
+        delta = (weights[-l + 1].T @ delta) * sigmoid_prime(zs[-l])
+        nabla_b[-l] = delta
+        nabla_w[-l] = delta @ activations[-l - 1].T
+    return nabla_w, nabla_b
+
+
+def loop_epoch(weights, biases, X, Y, batch_size, eta, rng):
+    """One epoch of mini-batch SGD, one example at a time (weights/biases updated in place)."""
+    order = rng.permutation(len(X))
+    for k in range(0, len(X), batch_size):
+        batch = order[k:k + batch_size]
+        nabla_w = [np.zeros(w.shape) for w in weights]
+        nabla_b = [np.zeros(b.shape) for b in biases]
+        for i in batch:
+            x, y = X[i].reshape(-1, 1), Y[i].reshape(-1, 1)
+            delta_nabla_w, delta_nabla_b = loop_backprop(weights, biases, x, y)
+            nabla_w = [nw + dnw for nw, dnw in zip(nabla_w, delta_nabla_w)]
+            nabla_b = [nb + dnb for nb, dnb in zip(nabla_b, delta_nabla_b)]
+        for w, nw in zip(weights, nabla_w):
+            w -= (eta / len(batch)) * nw
+        for b, nb in zip(biases, nabla_b):
+            b -= (eta / len(batch)) * nb
+
+
+# ---- impl=floor: the matrix products of one epoch, nothing else -----------------------------------
+def floor_epoch(weights, X, batch_size):
+    """Per batch, the products backprop needs: forward a @ w.T, backward delta @ w (BP2) and
+    delta.T @ a (BP4), with the same shapes. The values are stand-ins (the forward products
+    themselves), since only the time counts."""
+    L = len(weights)
+    for k in range(0, len(X), batch_size):
+        a = [X[k:k + batch_size]]
+        for w in weights:
+            a.append(a[-1] @ w.T)
+        delta = a[-1]
+        for l in range(L - 1, -1, -1):
+            _ = delta.T @ a[l]                 # nabla_w (BP4)
+            if l > 0:
+                delta = delta @ weights[l]     # back one layer (BP2), shape of a[l]
+
+
+# ---- measuring ---------------------------------------------------------------------------------
+def epoch_times(run_one_epoch, epochs):
+    times = []
+    for e in range(epochs):
+        t = time.perf_counter()
+        run_one_epoch(e)
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def result(impl, sizes, batch, times, **extra):
+    """One RESULT line: the median epoch time (and the fastest epoch, less disturbed by other
+    users of a shared machine)."""
+    more = "".join(f" {k}={v}" for k, v in extra.items())
+    print(f"RESULT impl={impl} sizes={'-'.join(map(str, sizes))} batch={batch} "
+          f"epoch_s={statistics.median(times):.4f} min_s={min(times):.4f}{more} "
+          f"load={load_average():.2f}", flush=True)
+    return statistics.median(times), min(times)
+
+
+def speed(sizes, batch, epochs, data, with_loop):
+    """The implementations take turns, one epoch each, so that a busy spell on a shared machine
+    hits all of them alike (check_same_algorithm shows that loop and nnlib compute the same)."""
+    (X, y), (X_test, y_test) = data
+    net = Network(sizes, hidden="sigmoid", output="sigmoid", cost="quadratic", init="normal", seed=0)
+    fnet = Network(sizes, seed=0)
+    w = [w.copy() for w in fnet.weights]
+    b = [b.reshape(-1, 1).copy() for b in fnet.biases]
+    Y = np.eye(sizes[-1])[y]
+    rng = np.random.default_rng(0)
+    shuffles = np.random.default_rng(0)
+    times = {"nnlib": [], "floor": [], "loop": []}
+    for e in range(epochs):
+        # fit's own clock: one epoch's steps, not fit's one-off checks of the whole data set
+        h = fit(net, X, y, epochs=1, batch_size=batch, eta=3.0, evaluate=False, progress=False,
+                seed=shuffles.integers(2**32))
+        times["nnlib"].append(h.epoch_seconds[0])
+        times["floor"].extend(epoch_times(lambda _: floor_epoch(fnet.weights, X, batch), 1))
+        if with_loop and e < max(3, epochs // 2):  # the loop is slow: fewer epochs
+            times["loop"].extend(epoch_times(lambda _: loop_epoch(w, b, X, Y, batch, 3.0, rng), 1))
+    nnlib = result("nnlib", sizes, batch, times["nnlib"], acc=f"{net.accuracy(X_test, y_test):.3f}")
+    floor = result("floor", sizes, batch, times["floor"])
+    ratio = (f"nnlib/floor={nnlib[0] / floor[0]:.2f} (fastest epochs {nnlib[1] / floor[1]:.2f}; "
+             f"target <= 1.6: {'met' if nnlib[0] / floor[0] <= 1.6 else 'MISSED'})")
+    if with_loop:
+        loop = result("loop", sizes, batch, times["loop"])
+        ratio = (f"loop/nnlib={loop[0] / nnlib[0]:.1f} (target >= 7: "
+                 f"{'met' if loop[0] / nnlib[0] >= 7 else 'MISSED'}) " + ratio)
+    print(f"RATIO sizes={'-'.join(map(str, sizes))} batch={batch} {ratio}", flush=True)
+
+
+def check_same_algorithm(data):
+    """One epoch of loop and of nnlib from the same start with the same shuffles: the weights
+    must agree up to rounding, or the speed comparison compares different things."""
+    (X, y), _ = data
+    for sizes in ([784, 30, 10], [784, 16, 16, 10]):
+        net = Network(sizes, seed=0)
+        w = [w.copy() for w in net.weights]
+        b = [b.reshape(-1, 1).copy() for b in net.biases]
+        fit(net, X, y, epochs=1, batch_size=10, eta=3.0, evaluate=False, progress=False, seed=0)
+        loop_epoch(w, b, X, np.eye(sizes[-1])[y], 10, 3.0, np.random.default_rng(0))
+        diff = max(float(np.abs(p - q).max()) for p, q in zip(net.weights + net.biases, w + b_flat(b)))
+        print(f"CHECK loop==nnlib sizes={'-'.join(map(str, sizes))} batch=10 one epoch: "
+              f"max |difference in a parameter| = {diff:.1e} {'ok' if diff < 1e-6 else 'DIFFERENT'}",
+              flush=True)
+
+
+def b_flat(biases):
+    return [b.ravel() for b in biases]
+
+
+def accuracy_run(name, data, sizes, epochs, batch, eta, target=None, **kw):
+    (X, y), (X_test, y_test) = data
+    opts = {k: kw.pop(k) for k in ("hidden", "output", "cost", "init") if k in kw}
+    net = Network(sizes, seed=0, **opts)
+    t = time.perf_counter()
+    h = fit(net, X, y, epochs=epochs, batch_size=batch, eta=eta, evaluate=False, progress=False, seed=0, **kw)
+    seconds = time.perf_counter() - t
+    acc = net.accuracy(X_test, y_test)
+    desc = " ".join(f"{k}={v}" for k, v in {**opts, **kw}.items() if not callable(v))
+    extra = " ".join(f"{k}={getattr(v, '__name__', v)}" for k, v in kw.items() if callable(v))
+    print(f"RESULT run={name} sizes={'-'.join(map(str, sizes))} {desc} {extra} epochs={epochs} batch={batch} "
+          f"eta={eta} acc={acc:.4f} seconds={seconds:.1f} epoch_s={statistics.median(h.epoch_seconds):.3f} "
+          f"load={load_average():.2f}" + ("" if target is None else
+          f" target>={target} {'met' if acc >= target else 'MISSED'}"), flush=True)
+    return acc
+
+
+def main():
+    quick = "--quick" in sys.argv
+    data = load_digits()
+    print(f"# numpy {np.__version__}, BLAS threads={THREADS}, cpus={os.cpu_count()}, "
+          f"load at start={load_average():.2f}", flush=True)
+    check_same_algorithm(data)
+    epochs = 3 if quick else 9
+    for sizes, batch, with_loop in [([784, 30, 10], 10, True), ([784, 30, 10], 32, False),
+                                    ([784, 30, 10], 128, False), ([784, 16, 16, 10], 10, True),
+                                    ([784, 16, 16, 10], 32, False), ([784, 16, 16, 10], 128, False)]:
+        speed(sizes, batch, epochs, data, with_loop)
+    if quick:
+        return
+    accuracy_run("nielsen", data, [784, 30, 10], epochs=30, batch=10, eta=3.0, target=0.91,
+                 hidden="sigmoid", output="sigmoid", cost="quadratic", init="normal")
+    accuracy_run("better", data, [784, 100, 10], epochs=30, batch=10, eta=0.5, target=0.95,
+                 hidden="sigmoid", output="sigmoid", cost="cross_entropy", init="scaled", l2=1e-4)
+    if "--shift" in sys.argv:  # the same plus random 1-pixel shifts of every batch (nnlib.augment)
+        accuracy_run("better_shift", data, [784, 100, 10], epochs=30, batch=10, eta=0.5,
+                     hidden="sigmoid", output="sigmoid", cost="cross_entropy", init="scaled", l2=1e-4,
+                     augment=shifter(1))
+
+if __name__ == "__main__":
+    main()
