@@ -25,6 +25,7 @@ class History:
     Per step: step_cost (the cost of each mini-batch, before its step), and with track=True
     grad_rms (one row per step: the root-mean-square of dC/dw in each layer).
     With track=True, per epoch: act_stats (per layer: mean activation and fraction saturated).
+    Timing: seconds (the whole fit), epoch_seconds (each epoch's steps, without the evaluation).
     """
 
     def __init__(self):
@@ -59,7 +60,8 @@ class SGD:
 
     def step(self, params, grads, eta):
         """Update every parameter array in place (grads are left unchanged)."""
-        if self._scratch is None or [s.shape for s in self._scratch] != [p.shape for p in params]:
+        if self._scratch is None or any(s.shape != p.shape for s, p in zip(self._scratch, params)) \
+                or len(self._scratch) != len(params):
             self._scratch = [np.empty_like(p) for p in params]
         if self.mu == 0:
             for p, g, step in zip(params, grads, self._scratch):

@@ -537,3 +537,17 @@ def test_load_corrupt_file(tmp_path, content):
             np.save(f, np.array([{"a": 1}], dtype=object), allow_pickle=True)
     with pytest.raises(ValueError, match=r"is not a network saved by nnlib.*net.save"):
         Network.load(path)
+
+
+def test_backprop_equations_are_one_marked_line_each():
+    """Notebooks show the four equations by their markers (nnlib.source): each marker must sit
+    on exactly one line of Network._backprop, and that line must compute what it names."""
+    import inspect
+    lines = inspect.getsource(Network._backprop).splitlines()
+    for marker, words in [("# (BP1)", ["delta[-1] =", "cost_fn.delta"]),
+                          ("# (BP2)", ["delta[l] =", "@ w[l + 1]", "prime"]),
+                          ("# (BP3)", ["nabla_b =", "sum"]),
+                          ("# (BP4)", ["nabla_w =", "@ a_in"])]:
+        hits = [line for line in lines if marker in line]
+        assert len(hits) == 1, marker
+        assert all(w in hits[0] for w in words), hits[0]
