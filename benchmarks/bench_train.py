@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_train.py            # everything, a few minutes
     .venv/bin/python benchmarks/bench_train.py --quick    # speed only, fewer epochs
     .venv/bin/python benchmarks/bench_train.py --shift    # also a run with shifted digits
+    .venv/bin/python benchmarks/bench_train.py --parts    # also where one step's time goes
 
 Speed, on the bundled digits (8,000 training examples), median seconds per epoch:
   impl=nnlib  fit() as a learner calls it (evaluate=False, progress=False)
@@ -158,7 +159,7 @@ def speed(sizes, batch, epochs, data, with_loop):
              f"target <= 1.6: {'met' if nnlib[0] / floor[0] <= 1.6 else 'MISSED'})")
     if with_loop:
         loop = result("loop", sizes, batch, times["loop"])
-        ratio = (f"loop/nnlib={loop[0] / nnlib[0]:.1f} (target >= 7: "
+        ratio = (f"loop/nnlib={loop[0] / nnlib[0]:.2f} (target >= 7: "
                  f"{'met' if loop[0] / nnlib[0] >= 7 else 'MISSED'}) " + ratio)
     print(f"RATIO sizes={'-'.join(map(str, sizes))} batch={batch} {ratio}", flush=True)
 
@@ -181,6 +182,39 @@ def check_same_algorithm(data):
 
 def b_flat(biases):
     return [b.ravel() for b in biases]
+
+
+def breakdown(data, sizes=(784, 30, 10), batch=10):
+    """Where one training step's time goes (microseconds, fastest of several repeats of one
+    fixed batch): the matmuls the floor counts, and everything else fit() does per step."""
+    import timeit
+    from nnlib.train import SGD
+    (X, y), _ = data
+    net = Network(list(sizes), seed=0)
+    Y = net.targets(y, len(y))
+    x, yb = X[:batch], Y[:batch]
+    z, a = net._trace(x)
+    nabla_w, nabla_b, delta, _ = net._backprop(x, yb)
+    opt, params = SGD(), net.weights + net.biases
+    tiny = [g * 0 for g in nabla_w + nabla_b]  # a step of zero: the network stays the same
+    idx = np.random.default_rng(0).permutation(len(X))[:batch]
+    w, bias = net.weights, net.biases
+    parts = {
+        "matmul forward a @ w.T (all layers)": lambda: [a[l] @ w[l].T for l in range(len(w))],
+        "matmul BP4 (d.T / n) @ a (all layers)": lambda: [(d.T / batch) @ al for d, al in zip(delta, a)],
+        "matmul BP2 delta @ w (hidden layers)": lambda: [delta[l + 1] @ w[l + 1] for l in range(len(w) - 1)],
+        "+ b (all layers)": lambda: [zl + bl for zl, bl in zip(z, bias)],
+        "sigmoid 0.5 (1 + tanh(z / 2)) (all layers)": lambda: [net.hidden(zl) for zl in z],
+        "sigma'(z) = a (1 - a) (all layers)": lambda: [net.hidden.prime(zl, al) for zl, al in zip(z, a[1:])],
+        "BP3 d.sum(axis=0) / n (all layers)": lambda: [d.sum(axis=0) / batch for d in delta],
+        "cost of the batch": lambda: net.cost_fn.value(a[-1], yb, net.output),
+        "gather the batch (x and y)": lambda: (X.take(idx, axis=0), Y.take(idx, axis=0)),
+        "SGD step (all parameters)": lambda: opt.step(params, tiny, 0.1),
+        "whole _backprop": lambda: net._backprop(x, yb),
+    }
+    for name, f in parts.items():
+        us = min(timeit.repeat(f, number=2000, repeat=5)) / 2000 * 1e6
+        print(f"PART sizes={'-'.join(map(str, sizes))} batch={batch} {name}: {us:.1f} us", flush=True)
 
 
 def accuracy_run(name, data, sizes, epochs, batch, eta, target=None, **kw):
@@ -206,6 +240,9 @@ def main():
     print(f"# numpy {np.__version__}, BLAS threads={THREADS}, cpus={os.cpu_count()}, "
           f"load at start={load_average():.2f}", flush=True)
     check_same_algorithm(data)
+    if "--parts" in sys.argv:
+        breakdown(data)
+        breakdown(data, (784, 16, 16, 10))
     epochs = 3 if quick else 9
     for sizes, batch, with_loop in [([784, 30, 10], 10, True), ([784, 30, 10], 32, False),
                                     ([784, 30, 10], 128, False), ([784, 16, 16, 10], 10, True),
