@@ -183,3 +183,16 @@ def test_simple_toml_reader_agrees_with_tomllib():
     text = (ROOT / "pyproject.toml").read_text()
     assert links._simple_toml_table(text, "tool.course") == \
         {k: v for k, v in tomllib.loads(text)["tool"]["course"].items()}
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/instructor-guide.md"])
+def test_relative_links_in_the_docs_resolve(doc):
+    """Every relative link ([text](path)) in the README and the instructor guide opens a file
+    that exists (notes not written yet are generated as plain text, not as dead links)."""
+    path = ROOT / doc
+    text = path.read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)\s]+)\)", text)
+    relative = [t for t in targets if not re.match(r"[a-z]+:|#", t)]
+    assert relative, f"{doc}: no relative links found"
+    missing = [t for t in relative if not (path.parent / t.split("#")[0]).exists()]
+    assert not missing, f"{doc}: links to missing files: {missing}"

@@ -3,6 +3,7 @@
 
     python3 course.py links            rewrite the generated parts (README.md, notebooks' first cells)
     python3 course.py links --check    change nothing; exit 1 if anything is out of date
+    python3 course.py links --docs-only  README.md and docs/instructor-guide.md only
 
 The setting is the repository's address in pyproject.toml:
 
@@ -16,6 +17,7 @@ What it writes, always between marker comments (text outside the markers is neve
 - README.md: `<!-- launch:start -->` (a Binder badge), `<!-- clone:start -->` (the clone command)
   and `<!-- notebooks:start -->` (the table: number, title, goal, time, launch link), read from
   each notebook's first markdown cell (`# NN · Title`, **What you will learn**, **Time**).
+- docs/instructor-guide.md: `<!-- notebooks:start -->` (each notebook, its time, its notes).
 - each notebooks/NN-name.ipynb: a launch line in the FIRST markdown cell, right under the title.
   Only that cell's `source` changes: outputs, metadata and every other cell stay byte-identical,
   so nbval (which compares outputs) is unaffected. Files are written atomically and only when
@@ -197,8 +199,9 @@ def update_notebook_text(raw, path, config, root=ROOT):
     if new == old:
         return raw
     cell["source"] = _split_source(new) if isinstance(cell.get("source"), list) else new
-    # nbformat's own layout, so only the changed lines differ in a diff
-    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    # nbformat's layout (indent 1, keys in the file's own order, which nbformat sorts), so only
+    # the changed lines differ in a diff
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
 # ---------------------------------------------------------------------------- README
@@ -220,7 +223,7 @@ def notebooks_table(infos, config):
             "| --- | --- | --- | --- | --- |"]
     for info in infos:
         rel = f"notebooks/{info['name']}"
-        goal = info["goals"][0] if info["goals"] else ""
+        goal = info["goals"][0].rstrip(";,.:") if info["goals"] else ""
         rows.append(f"| {info['number']} | [{_cell(info['title'])}]({rel}) | {_cell(goal)} | "
                     f"{_minutes(info)} | [![Binder]({BINDER_BADGE})]({binder_url(config, rel)}) |")
     total = sum(i["minutes"] or 0 for i in infos)
@@ -233,6 +236,20 @@ def notebooks_table(infos, config):
     return "\n".join(rows)
 
 
+def instructor_index(infos, root=ROOT):
+    """The table in docs/instructor-guide.md: each notebook, its time, its instructor notes."""
+    rows = ["| # | Notebook | Time | Instructor notes | Slides |",
+            "| --- | --- | --- | --- | --- |"]
+    for info in infos:
+        stem = info["name"][:-len(".ipynb")]
+        notes = Path(root) / "docs" / "instructors" / f"{stem}.md"
+        notes_cell = f"[{stem}.md](instructors/{stem}.md)" if notes.exists() else \
+            "not written yet"
+        rows.append(f"| {info['number']} | [{_cell(info['title'])}](../notebooks/{info['name']}) "
+                    f"| {_minutes(info)} | {notes_cell} | `slides/{stem}.slides.html` |")
+    return "\n".join(rows)
+
+
 def readme_blocks(infos, config):
     first = f"notebooks/{infos[0]['name']}" if infos else "notebooks"
     return {
@@ -242,12 +259,14 @@ def readme_blocks(infos, config):
     }
 
 
-def update_readme_text(text, blocks):
-    for name, body in blocks.items():
-        pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(\n?<!-- {name}:end -->)", re.DOTALL)
+def update_readme_text(text, blocks, name="README.md"):
+    filename = name
+    for block, body in blocks.items():
+        pattern = re.compile(rf"(<!-- {block}:start -->\n).*?(\n?<!-- {block}:end -->)",
+                             re.DOTALL)
         if len(pattern.findall(text)) != 1:
-            raise LinksError(f"README.md must hold exactly one '<!-- {name}:start -->' ... "
-                             f"'<!-- {name}:end -->' pair (the generated {name} block); "
+            raise LinksError(f"{filename} must hold exactly one '<!-- {block}:start -->' ... "
+                             f"'<!-- {block}:end -->' pair (the generated {block} block); "
                              "restore the markers.")
         text = pattern.sub(lambda m: m[1] + body + "\n" + m[2].lstrip("\n"), text)
     return text
@@ -285,6 +304,11 @@ def plan(root=ROOT):
     readme = root / "README.md"
     raw = readme.read_text(encoding="utf-8")
     changes.append((readme, raw, update_readme_text(raw, readme_blocks(infos, config))))
+    guide = root / "docs" / "instructor-guide.md"
+    if guide.exists():
+        raw = guide.read_text(encoding="utf-8")
+        changes.append((guide, raw, update_readme_text(
+            raw, {"notebooks": instructor_index(infos, root)}, guide.name)))
     return config, changes
 
 
@@ -303,6 +327,9 @@ def main(argv=None, root=ROOT):
         if stale:
             print("links: run python3 course.py links (and commit the result).", file=sys.stderr)
         return 1 if stale else 0
+    if "--docs-only" in argv:        # README and the guide only; the notebooks are left alone
+        changes = [c for c in changes if c[0].suffix != ".ipynb"]
+        stale = [p for p, old, new in changes if old != new]
     for path, old, new in changes:
         if old != new:
             write_atomic(path, new)
