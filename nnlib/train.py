@@ -56,30 +56,32 @@ class SGD:
         if nesterov and momentum == 0:
             raise ValueError("nesterov=True needs a momentum above 0, e.g. momentum=0.9.")
         self.mu, self.nesterov, self.velocity = float(momentum), bool(nesterov), None
-        self._scratch = None  # reused arrays for eta * g: no allocation per step
 
-    def step(self, params, grads, eta):
-        """Update every parameter array in place (grads are left unchanged)."""
-        if self._scratch is None or any(s.shape != p.shape for s, p in zip(self._scratch, params)) \
-                or len(self._scratch) != len(params):
-            self._scratch = [np.empty_like(p) for p in params]
-        if self.mu == 0:
-            for p, g, step in zip(params, grads, self._scratch):
-                np.multiply(g, eta, out=step)
-                p -= step                                  # p <- p - eta * g
-            return
-        if self.velocity is None:
+    def step(self, params, grads, eta, overwrite_grads=False):
+        """Update every parameter array in place.
+
+        overwrite_grads=True lets the step use the gradient arrays as scratch space (they end
+        up holding eta * g): fit() does this, as it has no further use for them; it saves an
+        allocation and a pass over memory per step. By default grads are left unchanged."""
+        if self.mu and self.velocity is None:
             self.velocity = [np.zeros_like(p) for p in params]
-        for p, g, v, step in zip(params, grads, self.velocity, self._scratch):
-            np.multiply(g, eta, out=step)
-            v *= self.mu
-            v -= step                                      # v <- mu * v - eta * g
-            if self.nesterov:
-                p -= step
-                np.multiply(v, self.mu, out=step)
-                p += step                                  # p <- p + mu * v - eta * g
+        for i, (p, g) in enumerate(zip(params, grads)):
+            if overwrite_grads:
+                g *= eta
+                eta_g = g
             else:
-                p += v                                     # p <- p + v
+                eta_g = eta * g
+            if not self.mu:
+                p -= eta_g                        # p <- p - eta * g
+                continue
+            v = self.velocity[i]
+            v *= self.mu
+            v -= eta_g                            # v <- mu * v - eta * g
+            if self.nesterov:
+                p += self.mu * v
+                p -= eta_g                        # p <- p + mu * v - eta * g
+            else:
+                p += v                            # p <- p + v
 
 
 # ---- learning-rate schedules: functions of the epoch (0, 1, 2, ...) --------------------------
@@ -198,7 +200,7 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
                             f"try a smaller one (e.g. eta={eta_now / 10:g}).", history)
                     if track:
                         grads_rms.append([float(np.sqrt(np.vdot(g, g) / g.size)) for g in nabla_w])
-                    optimizer.step(params, nabla_w + nabla_b, eta_now)
+                    optimizer.step(params, nabla_w + nabla_b, eta_now, overwrite_grads=True)
                     history.step_cost.append(float(cost))
                     if callback is not None and callback(net, {"epoch": epoch, "step": step,
                                                               "cost": float(cost), "eta": eta_now}):

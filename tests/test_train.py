@@ -233,6 +233,23 @@ def test_sgd_step_leaves_gradients_unchanged_and_reuses_velocity():
     np.testing.assert_allclose(p[0], [0.875, 2.25])
 
 
+@pytest.mark.parametrize("momentum,nesterov", [(0.0, False), (0.7, False), (0.7, True)])
+def test_sgd_overwrite_grads_gives_the_same_step(momentum, nesterov):
+    rng = np.random.default_rng(0)
+    p1 = [rng.standard_normal((3, 4)), rng.standard_normal(3)]
+    p2 = [p.copy() for p in p1]
+    a, b = SGD(momentum, nesterov), SGD(momentum, nesterov)
+    for _ in range(3):
+        g = [rng.standard_normal((3, 4)), rng.standard_normal(3)]
+        g_copy = [x.copy() for x in g]
+        a.step(p1, g_copy, 0.2)
+        b.step(p2, g, 0.2, overwrite_grads=True)
+        for x, y in zip(g, g_copy):
+            np.testing.assert_allclose(x, 0.2 * y)  # the gradients were used as scratch
+    for x, y in zip(p1, p2):
+        np.testing.assert_allclose(x, y, rtol=1e-14)
+
+
 def test_momentum_speeds_up_a_long_valley():
     X, Y = tiny_problem()
     costs = {}
