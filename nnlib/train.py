@@ -78,8 +78,7 @@ class SGD:
             v *= self.mu
             v -= eta_g                            # v <- mu * v - eta * g
             if self.nesterov:
-                p += self.mu * v
-                p -= eta_g                        # p <- p + mu * v - eta * g
+                p += self.mu * v - eta_g          # p <- p + mu * v - eta * g
             else:
                 p += v                            # p <- p + v
 
