@@ -66,10 +66,16 @@ def translate(X, dx, dy):
     single = x.ndim == 1
     x = x.reshape(-1, SIDE, SIDE)
     n = len(x)
-    dx, dy = (np.broadcast_to(np.asarray(d), (n,)) for d in (dx, dy))
+    shifts = []
     for name, d in (("dx", dx), ("dy", dy)):
+        d = np.asarray(d)
+        if d.ndim > 1 or d.size not in (1, n) or (d.ndim == 1 and d.size != n):
+            raise ValueError(f"{name} must be one whole number, or one per image ({n} of them); "
+                             f"got shape {d.shape}.")
+        shifts.append(np.broadcast_to(d.reshape(-1), (n,)))
         if not np.issubdtype(d.dtype, np.integer):
             raise ValueError(f"{name} must be whole numbers of pixels (integers); got dtype {d.dtype}.")
+    dx, dy = shifts
     s = int(max(np.abs(dx).max(initial=0), np.abs(dy).max(initial=0)))
     if s > SIDE:  # a shift of SIDE or more leaves an empty image; no need to pad further
         s, dx, dy = SIDE, np.clip(dx, -SIDE, SIDE), np.clip(dy, -SIDE, SIDE)

@@ -139,3 +139,7 @@ def test_non_numeric_images_and_shifts_raise():
         shift_digits(np.array([["a"] * 784]), np.random.default_rng(0))
     with pytest.raises(ValueError, match="integers"):
         translate(np.zeros((1, 784)), 0.5, 0)
+    with pytest.raises(ValueError, match=r"dx must be one whole number, or one per image \(5 of them\)"):
+        translate(np.zeros((5, 784)), np.array([1, 2, 3]), 0)
+    with pytest.raises(ValueError, match="dy must be one whole number"):
+        translate(np.zeros((1, 784)), 0, np.array([1, 2]))
