@@ -237,7 +237,7 @@ def make_exporter():
         setattr(c.SlidesExporter, name, url)
     c.SlidesExporter.mermaid_js_url = ""               # not used: the template drops mermaid
     c.SlidesExporter.reveal_theme = "white"            # no web fonts, high contrast
-    c.SlidesExporter.reveal_scroll = True              # a long output scrolls instead of spilling
+    c.SlidesExporter.reveal_scroll = False             # the template's CSS scrolls long slides
     c.SlidesExporter.reveal_number = "c/t"
     c.SlidesExporter.exclude_input_prompt = True
     c.SlidesExporter.exclude_output_prompt = True
