@@ -5,6 +5,7 @@ stays free of matplotlib and ipywidgets.
   the same runtime packages with the same version ranges;
 - every package imported by nnlib/ or by a notebook's code cells is listed (directly, or, for a
   short explicit list, as a declared requirement of a listed package: checked, not assumed);
+  imports guarded by `try: ... except ImportError` are optional and need not be listed;
 - no exact `==` pins (they break learners' installs);
 - nnlib's core (everything but nnlib.plots and nnlib.widgets) imports neither matplotlib nor
   ipywidgets, checked in a fresh interpreter.
@@ -171,8 +172,20 @@ def _imports(source):
     except SyntaxError:
         return {m.split(".")[0] for m in re.findall(r"^\s*(?:import|from)\s+([\w.]+)",
                                                     source, re.M)}
+    # An import inside `try: ... except ImportError:` is optional (the notebook runs without it,
+    # e.g. "PyTorch is not installed: skipped"), so it is not a dependency.
+    optional = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and any(
+                h.type is None or any(isinstance(n, ast.Name) and n.id in ("ImportError",
+                                                                          "ModuleNotFoundError")
+                                      for n in ast.walk(h.type))
+                for h in node.handlers):
+            optional |= {id(n) for stmt in node.body for n in ast.walk(stmt)}
     names = set()
     for node in ast.walk(tree):
+        if id(node) in optional:
+            continue
         if isinstance(node, ast.Import):
             names |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:

@@ -158,19 +158,30 @@ def test_a_deck_works_in_a_browser_with_the_network_cut(built):
         else:
             route.continue_()
 
-    with bh.Browser(width=1280, height=800) as b:
-        b.page.route("**/*", refuse_network)
-        b.page.goto(decks[name].as_uri())
-        b.page.wait_for_selector(".reveal.ready", state="attached", timeout=30000)
-        b.page.wait_for_function(
-            "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0"
-            " && MathJax.Hub.queue.running === 0", timeout=30000)
-        math = b.page.evaluate("document.querySelectorAll('.mjx-chtml, .MathJax_CHTML').length")
-        if has_widgets:
-            b.page.wait_for_selector(".jupyter-widgets", state="attached", timeout=30000)
-        text = b.page.evaluate("document.body.innerText")
-        bh.screenshot(b.page, ROOT / "artifacts" / "slides" / f"{Path(name).stem}-first.png")
-        errors = list(b.console_errors)
+    from playwright.sync_api import sync_playwright
+    errors = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=bh.chromium_path(), headless=True,
+                                     args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+            page.route("**/*", refuse_network)
+            page.goto(decks[name].as_uri())
+            page.wait_for_selector(".reveal.ready", state="attached", timeout=30000)
+            page.wait_for_function(
+                "() => window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0"
+                " && MathJax.Hub.queue.running === 0", timeout=30000)
+            math = page.evaluate("document.querySelectorAll('.mjx-chtml, .MathJax_CHTML').length")
+            if has_widgets:
+                page.wait_for_selector(".jupyter-widgets", state="attached", timeout=30000)
+            text = page.evaluate("document.body.innerText")
+            shot = ROOT / "artifacts" / "slides" / f"{Path(name).stem}-first.png"
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shot))
+        finally:
+            browser.close()
     assert requests == [], f"{name}: the deck asked the network for {requests}"
     assert math > 0 or not has_math, f"{name}: no typeset equations (MathJax did not run)"
     assert "Error displaying widget" not in text
