@@ -335,7 +335,8 @@ def main(argv=None, root=ROOT):
             write_atomic(path, new)
             print(f"links: updated {path.relative_to(root)}")
     if not stale:
-        print("links: everything is up to date")
+        print("links: " + ("README.md and the instructor guide are up to date (notebooks not "
+                           "checked)" if "--docs-only" in argv else "everything is up to date"))
     if config["owner"] == PLACEHOLDER_OWNER:
         print(f"links: note: the repository address is still the placeholder "
               f"{config['repository']}. Set [tool.course] repository in pyproject.toml to the "
