@@ -4,6 +4,8 @@
     python3 course.py slides                         every notebooks/NN-name.ipynb -> slides/
     python3 course.py slides notebooks/03-*.ipynb    only some
     python3 course.py slides --out DIR               somewhere else
+    python3 course.py slides --measure               also list slides taller than the deck
+                                                     (needs Chromium; they scroll when shown)
 
 Open slides/index.html (or any slides/NN-name.slides.html) in a browser: Space / arrows to move,
 S for the speaker view (the notebooks' `notes` cells), F for full screen, Esc for the overview.
@@ -346,6 +348,49 @@ a {{ color: #0072B2; }} .time {{ color: #555; }} kbd {{ border: 1px solid #999;
     write_text_atomic(Path(out) / "index.html", page)
 
 
+def measure(decks, limit=700):
+    """Open each deck in headless Chromium (network refused) and list the slides taller than the
+    deck (960x700, all fragments shown): they scroll on the projector, so split them (subslide)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import browser_helpers as bh
+    why = bh.unavailable()
+    if why:
+        raise SlidesError(f"--measure needs a browser: {why}")
+    from playwright.sync_api import sync_playwright
+    js_slide = r"""(() => {
+        const s = document.querySelector('.reveal .slides > section.present > section.present');
+        const t = s.querySelector('h1, h2, h3');
+        return [s.scrollHeight, (t ? t.textContent : s.textContent).trim().replace('\u00b6', '')
+                .split('\n')[0].slice(0, 50)]; })()"""
+    report = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=bh.chromium_path(), headless=True,
+                                     args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 960, "height": 700})
+            page.route("**/*", lambda r: r.abort() if r.request.url.startswith(("http:", "https:"))
+                       else r.continue_())
+            for deck in decks:
+                page.goto(Path(deck).as_uri())
+                page.wait_for_selector(".reveal.ready", state="attached", timeout=30000)
+                page.wait_for_timeout(1500)                     # MathJax typesets
+                counts = page.evaluate("""[...document.querySelectorAll('.reveal .slides > section')]
+                    .map(s => Math.max(1, s.querySelectorAll(':scope > section').length))""")
+                tall, number = [], 0
+                for h, nv in enumerate(counts):
+                    for v in range(nv):
+                        number += 1
+                        page.evaluate(f"location.hash = '#/{h}/{v}'")
+                        page.wait_for_timeout(250)
+                        height, title = page.evaluate(js_slide)
+                        if height > limit:
+                            tall.append((number, height, title))
+                report[Path(deck).name] = (number, tall)
+        finally:
+            browser.close()
+    return report
+
+
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     out = ROOT / "slides"
@@ -353,7 +398,7 @@ def main(argv=None):
         i = argv.index("--out")
         out = Path(argv[i + 1]).resolve()
         del argv[i:i + 2]
-    paths = [Path(a).resolve() for a in argv] or links.notebook_paths(ROOT)
+    paths = [Path(a).resolve() for a in argv if a != "--measure"] or links.notebook_paths(ROOT)
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         print("slides: no such notebook: " + ", ".join(missing), file=sys.stderr)
@@ -361,6 +406,8 @@ def main(argv=None):
     if not paths:
         print("slides: no notebooks/NN-name.ipynb to build", file=sys.stderr)
         return 2
+    do_measure = "--measure" in argv
+    paths = [p for p in paths if p.name != "--measure"]
     start = time.perf_counter()
     try:
         built = build(paths, out)
@@ -373,6 +420,15 @@ def main(argv=None):
               f"  {r['slides']} slides, longest {r['longest']} blocks{note}  ({seconds:.1f} s)")
     print(f"slides: {len(built)} decks in {time.perf_counter() - start:.1f} s; "
           f"open {out / 'index.html'}")
+    if do_measure:
+        try:
+            report = measure([deck for _, deck, _, _ in built])
+        except SlidesError as e:
+            print(f"slides: {e}", file=sys.stderr)
+            return 1
+        for name, (number, tall) in report.items():
+            print(f"slides: {name}: {len(tall)} of {number} slides taller than the deck"
+                  + "".join(f"\n    #{n} ({h} px) {t}" for n, h, t in tall))
     return 0
 
 
