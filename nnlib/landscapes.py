@@ -201,11 +201,11 @@ def parabola(curvature=10.0, minimum=0.0, start=1.0, xlim=(-2.0, 2.0)):
 
 
 def double_well():
-    """A non-convex 1-D cost with a deep valley (left, w ~ -2.1) and a shallower one (right,
-    w ~ 1.9): C(w) = w^4/20 - w^2/2 + w/4 + 1.5. Where you start decides where you end."""
-    return Curve(lambda w: w ** 4 / 20 - w ** 2 / 2 + w / 4 + 1.5,
+    """A non-convex 1-D cost with a deep valley (left, w ~ -2.35) and a shallower one (right,
+    w ~ 2.1): C(w) = w^4/20 - w^2/2 + w/4 + 2. Where you start decides where you end."""
+    return Curve(lambda w: w ** 4 / 20 - w ** 2 / 2 + w / 4 + 2.0,
                  lambda w: w ** 3 / 5 - w + 0.25, start=0.5, xlim=(-3.2, 3.2),
-                 name="C(w) = w⁴/20 − w²/2 + w/4 + 3/2")
+                 name="C(w) = w⁴/20 − w²/2 + w/4 + 2")
 
 
 def local_minima(curve):
