@@ -422,7 +422,7 @@ def descent_paths(surface, panels, title=None):
     return fig
 
 
-def curve_descent(w, C, paths, labels, minima=None, title=None, ylabel="cost $C(w)$"):
+def curve_descent(w, C, paths, labels, minima=None, title=None, ylabel="cost $C(w)$", legend_loc="lower center"):
     """A 1-D cost curve (w, C) with gradient-descent paths drawn on it: each path is (k,) values
     of w, drawn as dots on the curve (the start as a square, the end as a large dot)."""
     fig, ax = plt.subplots(figsize=(8.0, 4.2))
@@ -437,7 +437,7 @@ def curve_descent(w, C, paths, labels, minima=None, title=None, ylabel="cost $C(
         for m in minima:
             ax.axvline(m, color="0.6", lw=1, ls=":")
     ax.set(xlabel="weight $w$", ylabel=ylabel, xlim=(w.min(), w.max()))
-    ax.legend(loc="upper center", ncols=2, fontsize=11)
+    ax.legend(loc=legend_loc, ncols=2, fontsize=11)
     if title:
         ax.set_title(title)
     return fig
@@ -507,6 +507,9 @@ def batch_size_tradeoff(batch_sizes, seconds, costs, accuracies=None, title=None
     ax.plot(m, seconds, color=color(0), marker="o", ls=linestyle(0))
     ax.set(xscale="log", yscale="log", xlabel="batch size $m$", ylabel="seconds per epoch",
            title="time per epoch")
+    plain = mpl.ticker.FuncFormatter(lambda v, _: f"{v:g}")
+    ax.yaxis.set_major_formatter(plain)
+    ax.yaxis.set_minor_formatter(plain)
     ax2.plot(m, costs, color=color(1), marker="s", ls=linestyle(1), label="cost")
     ax2.set(xscale="log", xlabel="batch size $m$", ylabel="cost after training", title="cost reached")
     if accuracies is not None:
@@ -519,6 +522,26 @@ def batch_size_tradeoff(batch_sizes, seconds, costs, accuracies=None, title=None
         ax2.legend(lines, [l.get_label() for l in lines], loc="center left")
     if title:
         fig.suptitle(title)
+    return fig
+
+
+def downhill_arrows(surface, points, directions, path=None, title=None):
+    """The cost surface with the direction -grad C drawn at some points (arrows of equal length:
+    only the direction matters here), each crossing the contour lines at a right angle, and
+    optionally a descent path. surface: (W1, W2, C, minimum)."""
+    W1, W2, C, minimum = surface
+    fig, ax = plt.subplots(figsize=(6.6, 5.0))
+    cost_contours(ax, W1, W2, C, minimum=minimum)
+    P, D = np.asarray(points, dtype=float), np.asarray(directions, dtype=float)
+    D = D / np.linalg.norm(D, axis=1, keepdims=True)
+    ax.quiver(P[:, 0], P[:, 1], D[:, 0], D[:, 1], color="white", edgecolor="black", linewidth=0.6,
+              angles="xy", scale_units="xy", scale=1.5, width=0.011, zorder=4,
+              label=r"$-\nabla C$ (downhill)")
+    if path is not None:
+        ax.plot(path[:, 0], path[:, 1], label="gradient descent", **path_style(0))
+        ax.plot(*path[0], marker="s", ms=9, color="white", mec="black", ls="none", zorder=6)
+    ax.legend(loc="upper left", fontsize=11, frameon=True, framealpha=0.85)
+    ax.set_title(title or "Downhill is across the contour lines")
     return fig
 
 
