@@ -33,7 +33,7 @@ def _check_steps_per_epoch(f):
             raise Hint(f"For n={n}, m={m} the batches divide the examples exactly: there is no "
                        "partial batch left over.")
         raise Hint(f"For n={n}, m={m} an epoch takes {want} steps; you returned {got}.")
-    return "ceil(n / m): 8000 digits in batches of 64 take 125 steps, the last with 64 ... and 200 in batches of 30 take 7."
+    return "ceil(n / m): 200 examples in batches of 30 take 7 steps, the last one with only 20 examples."
 
 
 # ---- 06.minibatches -------------------------------------------------------------------------------
