@@ -5,6 +5,8 @@
     python3 course.py test       set up (or refresh) .venv with the test tools, then run every test
     python3 course.py execute    re-run notebooks top to bottom and save their outputs (contributors)
     python3 course.py bench      run the benchmarks and print their figures
+    python3 course.py links      regenerate the Binder launch links from pyproject.toml (contributors)
+    python3 course.py slides     build offline reveal.js slide decks into slides/ (instructors)
 
 Set-up is idempotent: .venv is created once and reinstalled only when pyproject.toml changes,
 so after the first run `lab` works without network (an instructor on bad wifi).
@@ -142,6 +144,11 @@ COMMANDS = {"lab": lab, "test": test, "execute": execute, "bench": bench,
             "links": links, "slides": slides}
 
 if __name__ == "__main__":
+    # One BLAS thread: the course's matrices are small, and on a 2-core machine a multithreaded BLAS
+    # measured 3-25x slower (threads fight each other and the kernel). Everything started from here
+    # (JupyterLab's kernels, tests, notebook execution, benchmarks) inherits this; set them to override.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         print(__doc__)
         sys.exit(2)
