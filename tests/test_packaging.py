@@ -144,6 +144,20 @@ def test_binder_installs_nnlib_from_the_repository():
     assert (ROOT / "pyproject.toml").exists() and pyproject()["tool"]["setuptools"]["packages"]
 
 
+def test_every_nnlib_subpackage_is_packaged():
+    # a non-editable install (a wheel) must carry nnlib.widgets and nnlib.exercises too
+    import fnmatch
+    find = pyproject()["tool"]["setuptools"]["packages"]
+    assert isinstance(find, dict) and "find" in find, (
+        "use [tool.setuptools.packages.find] (a fixed list misses subpackages)")
+    include = find["find"]["include"]
+    packages = [".".join(d.relative_to(ROOT).parts) for d in (ROOT / "nnlib").rglob("__init__.py")
+                for d in [d.parent]]
+    assert "nnlib.widgets" in packages and "nnlib.exercises" in packages
+    missing = [pkg for pkg in packages if not any(fnmatch.fnmatch(pkg, pat) for pat in include)]
+    assert not missing, f"not packaged by include={include}: {missing}"
+
+
 def test_no_exact_pins():
     conda, pip = environment()
     project = pyproject()["project"]
