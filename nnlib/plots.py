@@ -979,3 +979,29 @@ def grid_heatmap(values, row_values, col_values, row_label, col_label, fmt="{:.1
     ax.set(xlabel=col_label, ylabel=row_label, title=title)
     fig.colorbar(im, ax=ax, label=colorbar_label or "")
     return fig
+
+
+# ---- hyperparameter pictures (notebook 9) ----
+def sweep_curves(histories, title=None, cost_log=True):
+    """Runs that differ in one hyperparameter, side by side: validation accuracy (left) and training
+    cost (right, log scale unless cost_log=False) per epoch. histories: dict label -> History made
+    with fit(..., validation=...). Each run has its own colour and line style in both panels."""
+    if not histories:
+        raise ValueError("sweep_curves needs at least one run: a dict label -> History.")
+    missing = [label for label, h in histories.items() if not h.val_accuracy]
+    if missing:
+        raise ValueError(f"no validation curve for {', '.join(map(str, missing))}: train with "
+                         "fit(..., validation=(X_val, y_val)).")
+    fig, (ax_a, ax_c) = plt.subplots(1, 2, figsize=(12, 4.2))
+    per_epoch({label: h.val_accuracy for label, h in histories.items()},
+              ylabel="validation accuracy", percent=True, ax=ax_a)
+    per_epoch({label: h.train_cost for label, h in histories.items()}, ylabel="training cost", ax=ax_c)
+    if cost_log:
+        ax_c.set_yscale("log")
+    for ax in (ax_a, ax_c):
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+    if ax_c.get_legend() is not None:
+        ax_c.get_legend().remove()  # one legend (left) is enough: same colours and styles
+    if title:
+        fig.suptitle(title)
+    return fig

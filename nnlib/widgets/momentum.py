@@ -10,8 +10,12 @@ Momentum keeps a velocity v that remembers past steps,
 
     v <- mu v - eta grad C,    w <- w + v,
 
-so the zigzags across the valley cancel out while the steady pull along the floor adds up: on the
-floor the step grows to about eta / (1 - mu) times the gradient (10 times for mu = 0.9).
+so the steady pull along the floor adds up: there the step grows to about eta / (1 - mu) times the
+gradient (10 times for mu = 0.9). Across the valley the gradient flips sign at every bounce, so the
+velocity does not build up there; the bounces die away by a factor of about sqrt(mu) per step,
+which is why too much momentum swings for a long time. Momentum also raises the largest stable
+learning rate in the steep direction from 2/h2 to 2(1 + mu)/h2; Nesterov's look-ahead damps the
+swings along the floor better but lowers that limit to 2(1 + mu)/((1 + 2 mu) h2) (`eta_limit`).
 The paths are computed by nnlib.train.SGD, the very optimizer that fit() uses.
 """
 import numpy as np
@@ -35,6 +39,15 @@ def valley_cost(w1, w2):
 def valley_gradient(w):
     """grad C = (h1 w1, h2 w2)."""
     return H * w
+
+
+def eta_limit(mu=0.0, nesterov=False, h=H[1]):
+    """The largest learning rate that does not diverge along a direction of curvature h:
+    2/h for plain gradient descent, 2(1 + mu)/h with momentum, 2(1 + mu)/((1 + 2 mu) h) with
+    Nesterov momentum (from the eigenvalues of one step's linear map on a quadratic)."""
+    if not 0 <= mu < 1:
+        raise ValueError(f"mu must be in [0, 1), like 0.9; got {mu!r}.")
+    return 2 * (1 + mu) / (((1 + 2 * mu) if nesterov else 1) * h)
 
 
 def descent_path(eta, mu=0.0, nesterov=False, steps=STEPS, start=START):
@@ -111,24 +124,25 @@ class MomentumExplorer(Explorer):
         self.animate(self.plain_line, self.mom_line, self.plain_cost_line, self.mom_cost_line)
 
     def update(self, r):
+        left = []
         for line, cline, path, cost in ((self.plain_line, self.plain_cost_line, r["plain"], r["plain_cost"]),
                                         (self.mom_line, self.mom_cost_line, r["path"], r["cost"])):
             shown = _visible(path)
             line.set_data(shown[:, 0], shown[:, 1])
-            n = len(shown)
-            cline.set_data(np.arange(n), np.clip(cost[:n], 1e-8, 1e5))
+            left.append(len(shown) < len(path))
+            cline.set_data(np.arange(len(cost)), np.clip(cost, 1e-8, 1e5))
         name = "Nesterov" if r["nesterov"] else "momentum"
 
-        def say(status, cost):
+        def say(status, cost, mu, nesterov, leaves):
             if status == "converging":
-                return f"C = {cost[-1]:.2g} after {STEPS} steps"
-            return f"<b>{status}</b>"
+                text = f"C = {cost[-1]:.2g} after {STEPS} steps"
+                return text + (" (its path leaves the picture)" if leaves else "")
+            limit = eta_limit(mu, nesterov)
+            return (f"<b>{status}</b> (η = {r['eta']:.3f} is above {limit:.3f}, the largest stable η "
+                    f"across the valley{'' if mu == 0 else f' with μ = {mu:.2f}'})")
 
-        plain_note = ""
-        if r["plain_status"] != "converging":
-            plain_note = f" (η = {r['eta']:.3f} is above 2/h₂ = {2 / H[1]:.2f}: too large for the steep direction)"
         same = " (μ = 0 is plain gradient descent)" if r["mu"] == 0 else ""
-        return (f"plain: {say(r['plain_status'], r['plain_cost'])}{plain_note}; "
-                f"{name} μ = {r['mu']:.2f}: {say(r['status'], r['cost'])}{same}. "
+        return (f"plain: {say(r['plain_status'], r['plain_cost'], 0.0, False, left[0])}; "
+                f"{name} μ = {r['mu']:.2f}: {say(r['status'], r['cost'], r['mu'], r['nesterov'], left[1])}{same}. "
                 f"On the valley floor momentum's step is η/(1−μ) = {r['eta'] / (1 - r['mu']):.3g} "
                 f"times the gradient (plain: η = {r['eta']:.3g}).")
