@@ -356,12 +356,19 @@ def measure(decks, limit=700):
     why = bh.unavailable()
     if why:
         raise SlidesError(f"--measure needs a browser: {why}")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout, sync_playwright
     js_slide = r"""(() => {
         const s = document.querySelector('.reveal .slides > section.present > section.present');
         const t = s.querySelector('h1, h2, h3');
         return [s.scrollHeight, (t ? t.textContent : s.textContent).trim().replace('\u00b6', '')
                 .split('\n')[0].slice(0, 50)]; })()"""
+    js_typeset = """() => window.MathJax && MathJax.Hub && MathJax.Hub.queue
+        && MathJax.Hub.queue.pending === 0 && MathJax.Hub.queue.running === 0"""
+    js_present = """([h, v]) => {
+        const s = document.querySelectorAll('.reveal .slides > section')[h];
+        const sub = s && s.querySelectorAll(':scope > section')[v];
+        return !!(sub && s.classList.contains('present') && sub.classList.contains('present'));
+    }"""
     report = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=bh.chromium_path(), headless=True,
@@ -373,7 +380,15 @@ def measure(decks, limit=700):
             for deck in decks:
                 page.goto(Path(deck).as_uri())
                 page.wait_for_selector(".reveal.ready", state="attached", timeout=30000)
-                page.wait_for_timeout(1500)                     # MathJax typesets
+                # heights change while MathJax typesets: measure once it has finished (a fixed
+                # wait was too short on a busy machine, so the same slide measured differently)
+                try:
+                    page.wait_for_function(js_typeset, timeout=60000)
+                except PlaywrightTimeout:
+                    raise SlidesError(f"{Path(deck).name}: MathJax did not finish typesetting "
+                                      "within 60 s, so the slide heights would be wrong. Check "
+                                      "that the deck shows equations in a browser, rebuild it "
+                                      "(python3 course.py slides) and measure again.") from None
                 counts = page.evaluate("""[...document.querySelectorAll('.reveal .slides > section')]
                     .map(s => Math.max(1, s.querySelectorAll(':scope > section').length))""")
                 tall, number = [], 0
@@ -381,7 +396,7 @@ def measure(decks, limit=700):
                     for v in range(nv):
                         number += 1
                         page.evaluate(f"location.hash = '#/{h}/{v}'")
-                        page.wait_for_timeout(250)
+                        page.wait_for_function(js_present, arg=[h, v], timeout=10000)
                         height, title = page.evaluate(js_slide)
                         if height > limit:
                             tall.append((number, height, title))
