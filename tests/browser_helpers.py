@@ -322,10 +322,21 @@ JS_CONTROL_STATE = """(i) => {
   const handle = el.querySelector('.noUi-handle');
   const select = el.querySelector('select');
   const ro = el.querySelector('.widget-readout');
+  // A slider's exact position from noUiSlider itself: its aria-valuenow/min/max attributes are
+  // rounded to one decimal (toFixed(1)), so 0.8 -> 0.85 would look like no move at all.
+  const target = el.querySelector('.noUi-target');
+  const api = target && target.noUiSlider;
+  const number = (x) => (x === null || x === undefined || x === '') ? null : Number(x);
+  const exact = api ? {value: number(api.get(true)), min: number(api.options.range.min),
+                       max: number(api.options.range.max)}
+                    : handle ? {value: number(handle.getAttribute('aria-valuetext') || handle.getAttribute('aria-valuenow')),
+                                min: number(handle.getAttribute('aria-valuemin')),
+                                max: number(handle.getAttribute('aria-valuemax'))}
+                    : null;
   return {
-    value: handle ? handle.getAttribute('aria-valuenow') : (select ? select.value : null),
-    min: handle ? handle.getAttribute('aria-valuemin') : null,
-    max: handle ? handle.getAttribute('aria-valuemax') : null,
+    value: exact ? exact.value : (select ? select.value : null),
+    min: exact ? exact.min : null,
+    max: exact ? exact.max : null,
     options: select ? [...select.options].map(o => o.value) : null,
     readout: ro ? (ro.value !== undefined && ro.tagName !== 'DIV' ? ro.value : ro.textContent) : null,
     explorer: readout ? readout.textContent.trim() : null,
@@ -406,7 +417,8 @@ def poke(page, control, timeout=POKE_TIMEOUT):
     if control["kind"] == "slider":
         handle = el.locator(".noUi-handle").first
         handle.focus()
-        key = "ArrowLeft" if before["max"] is not None and before["value"] == before["max"] else "ArrowRight"
+        at_max = before["max"] is not None and before["value"] is not None and before["value"] >= before["max"]
+        key = "ArrowLeft" if at_max else "ArrowRight"
         page.evaluate("() => { window.__nnlibT0 = performance.now(); }")
         handle.press(key)
     else:

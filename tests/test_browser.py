@@ -8,9 +8,10 @@ the explorer's readout (.nnlib-readout) and its picture must all change. A scree
 notebook goes to artifacts/screenshots/. A small notebook generated here checks the explorer base
 itself (sliders, a drop-down, a drag, a failing redraw, a progress bar) before the course's own.
 
-One server and one browser serve the whole session; notebooks run one after another. The
-notebooks on disk are never modified (autosave is off; the test checks their bytes). Where
-Chromium or Playwright is missing, these tests are skipped and say why.
+One server and one browser serve this file's tests (module scope: both are gone before other
+test files run); notebooks run one after another. The notebooks on disk are never modified
+(autosave is off; the test checks their bytes). Where Chromium or Playwright is missing, these
+tests are skipped and say why.
 """
 import hashlib
 import re
@@ -33,7 +34,12 @@ REASON = bh.unavailable()
 pytestmark = pytest.mark.skipif(REASON is not None, reason=f"browser tests skipped: {REASON}")
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: a started sync Playwright keeps an asyncio loop marked as running in
+# this thread until it stops, so a second sync_playwright() later in the same pytest run (the
+# slides test) failed with "using Playwright Sync API inside the asyncio loop", and anything else
+# that asks for the running loop (jupyter_client under nbval) would see it too. Browser and server
+# therefore stop as soon as this file's tests are done.
+@pytest.fixture(scope="module")
 def lab():
     server = bh.LabServer(root=REPO)
     server.start()
@@ -43,7 +49,7 @@ def lab():
         server.stop()  # deletes every session (their kernels stop), then the server, by its PID
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     with bh.Browser() as b:
         yield b
@@ -131,13 +137,14 @@ class Wave(Explorer):
     def make_controls(self):
         return {"freq": widgets.slider("frequency", 1.0, 0.5, 3.0, 0.5),
                 "n": widgets.slider("points", 50, 10, 200, 10),
+                "amp": widgets.slider("amplitude", 0.8, 0.0, 1.0, 0.05),
                 "eta": widgets.slider("learning rate \u03b7", 0.1, -3, 0, 0.5, log=True),
                 "kind": widgets.selector("kind", ["sin", "cos", "broken"])}
-    def compute(self, freq, n, eta, kind):
+    def compute(self, freq, n, amp, eta, kind):
         if kind == "broken":
             raise ArithmeticError("a deliberate failure")
         x = np.linspace(0, 2 * np.pi, n)
-        return x, getattr(np, kind)(freq * x) * (1 + eta)
+        return x, amp * getattr(np, kind)(freq * x) * (1 + eta)
     def setup(self, fig):
         self.ax = fig.add_subplot()
         self.ax.set(xlim=(0, 2 * np.pi), ylim=(-2.2, 2.2))
@@ -146,7 +153,8 @@ class Wave(Explorer):
     def update(self, result):
         self.line.set_data(*result)
         v = self.values
-        return f"{v['kind']}: frequency {v['freq']:g}, {v['n']} points, \u03b7 = {v['eta']:.3g}, redraw {self.redraws + 1}"
+        return (f"{v['kind']}: frequency {v['freq']:g}, {v['n']} points, amplitude {v['amp']:.2f}, "
+                f"\u03b7 = {v['eta']:.3g}, redraw {self.redraws + 1}")
 '''
 SELFTEST_CELLS = [
     ("markdown", "# The explorer base in JupyterLab", []),
@@ -187,16 +195,18 @@ def test_explorer_base_in_jupyterlab(page, lab, selftest_notebook):
     assert bar.count() == 1, "fit's progress bar is not a widget"
     assert "progress-bar-success" in bar.get_attribute("class")  # green: training finished
     controls = {c["description"]: c for c in bh.list_controls(page)}
-    assert list(controls) == ["frequency", "points", "learning rate \u03b7", "kind"]
+    assert list(controls) == ["frequency", "points", "amplitude", "learning rate \u03b7", "kind"]
     start = bh.control_state(page, controls["frequency"]["index"])
     assert start["img"].startswith("data:image/png;base64,") and redraw_count(start["explorer"]) == 1
 
     # every slider step and the drop-down: readouts and picture change, one redraw each
-    for description in ("frequency", "points", "learning rate \u03b7"):
+    # (amplitude: 0.8 -> 0.85, a move that noUiSlider's one-decimal aria-valuenow does not show)
+    for description in ("frequency", "points", "amplitude", "learning rate \u03b7"):
         before, after, seconds = bh.poke(page, controls[description])
         assert after["value"] != before["value"] and after["readout"] != before["readout"], description
         assert after["img"] != before["img"] and seconds is not None, description
         assert redraw_count(after["explorer"]) == redraw_count(before["explorer"]) + 1, description
+    assert bh.control_state(page, controls["amplitude"]["index"])["value"] == pytest.approx(0.85)
     before, after, _ = bh.poke(page, controls["kind"])
     assert after["value"] == "cos" and after["explorer"].startswith("cos:") and after["img"] != before["img"]
 
@@ -206,6 +216,9 @@ def test_explorer_base_in_jupyterlab(page, lab, selftest_notebook):
     after = bh.control_state(page, controls["frequency"]["index"])
     assert after["value"] == after["max"] and after["img"] != before["img"]
     assert redraw_count(after["explorer"]) == redraw_count(before["explorer"]) + 1
+    # at its maximum, a slider is moved with ArrowLeft (ArrowRight would do nothing)
+    before, after, _ = bh.poke(page, controls["frequency"])
+    assert (before["value"], after["value"]) == (3.0, 2.5) and after["img"] != before["img"]
 
     # a redraw that fails is reported in the readout, where the learner is looking
     before, after, _ = bh.poke(page, controls["kind"])
