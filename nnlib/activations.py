@@ -26,10 +26,32 @@ class Sigmoid(Activation):
     name = "sigmoid"
 
     def __call__(self, z):
-        return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e^-z), without overflow for large -z
+        """1 / (1 + e^-z), computed in place in one new array (about twice as fast as the
+        tanh form 0.5 (1 + tanh(z / 2))). Far below z = ln(tiny) (about -708 in float64, -87
+        in float32) e^-z would overflow; sigma(z) there is already about the smallest normal
+        number, so z is capped at ln(tiny) first: no value of z gives an overflow warning."""
+        z = np.asarray(z)
+        if z.ndim == 0:
+            return 1.0 / (1.0 + np.exp(-np.maximum(z, _lowest(z.dtype))))
+        a = np.maximum(z, _lowest(z.dtype))  # a new array: z itself is left alone
+        np.negative(a, out=a)
+        np.exp(a, out=a)
+        a += 1.0
+        return np.reciprocal(a, out=a)
 
     def prime(self, z, a):
         return a * (1.0 - a)  # sigma'(z) = sigma(z) (1 - sigma(z)), never above 1/4
+
+
+_LOWEST = {}
+
+
+def _lowest(dtype):
+    """ln of the smallest normal number of z's float type (float64 for integer z)."""
+    if dtype not in _LOWEST:
+        kind = dtype if np.issubdtype(dtype, np.floating) else np.dtype(np.float64)
+        _LOWEST[dtype] = kind.type(np.log(np.finfo(kind).tiny))
+    return _LOWEST[dtype]
 
 
 class Tanh(Activation):

@@ -353,6 +353,27 @@ def test_sigmoid_does_not_overflow_and_softmax_sums_to_one():
     assert np.all((sig >= 0) & (sig <= 1))
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoid_is_exact_and_quiet_for_any_z(dtype):
+    """sigma(z) = 1 / (1 + e^-z) to rounding, for z from -1000 to 1000 (e^1000 overflows: no
+    RuntimeWarning may come out, they are errors here), in z's own float type, z left alone."""
+    from math import exp, log
+    sigma = Network([1, 1]).output
+    z = np.array([-1000, -750, -700, -100, -80, -30, -1, 0, 1, 30, 100, 750, 1000], dtype=dtype)
+    z_before = z.copy()
+    a = sigma(z)
+    assert a.dtype == dtype and np.array_equal(z, z_before)
+    cap = log(np.finfo(dtype).tiny)  # z below this is capped: sigma there is about the smallest normal
+    free = z > cap
+    want = [1.0 / (1.0 + exp(-v)) for v in z[free].astype(float)]
+    np.testing.assert_allclose(a[free], want, rtol=4 * np.finfo(dtype).eps, atol=0)
+    np.testing.assert_allclose(a[~free], np.finfo(dtype).tiny, rtol=1e-5)
+    assert 0 < a.min() and a.max() == 1.0 and not np.any(a[:-1] > a[1:])  # never decreasing
+    assert sigma(0) == 0.5 and sigma(np.array(1000.0)) == 1.0  # scalars and 0-d arrays too
+    assert 0 < sigma(-1000) == sigma(-2000) < 1e-300
+    np.testing.assert_allclose(sigma(np.arange(-3, 4)), 1 / (1 + np.exp(-np.arange(-3.0, 4))), rtol=1e-15)
+
+
 def test_copy_is_independent():
     net = Network([3, 2], seed=0)
     other = net.copy()
