@@ -80,11 +80,16 @@ class Network:
         nabla_w, nabla_b, delta, _ = self._backprop(x, y, l2, l1)
         return (nabla_w, nabla_b, delta) if return_deltas else (nabla_w, nabla_b)
 
-    def _backprop(self, x, y, l2=0.0, l1=0.0):
+    def _backprop(self, x, y, l2=0.0, l1=0.0, eta=1.0):
         """The four equations of backpropagation, vectorized over the batch. Also returns the
-        batch's cost, which the forward pass gives for free."""
+        batch's cost, which the forward pass gives for free.
+
+        eta: the gradient comes out multiplied by eta, ready for a step of gradient descent
+        (fit asks for this): BP3 and BP4 then multiply the small delta by eta instead of a
+        later pass over the big weight gradients."""
         z, a = self._trace(x)
-        w, n, L = self.weights, len(x), len(self.weights)
+        w, L = self.weights, len(self.weights)
+        n = len(x) / eta  # the batch size: BP3 and BP4 take the mean over its n examples (times eta)
         delta = [None] * L
         delta[-1] = self.cost_fn.delta(z[-1], a[-1], y, self.output)                  # (BP1)
         for l in range(L - 2, -1, -1):
@@ -96,9 +101,9 @@ class Network:
         if l2 or l1:
             for nw, wl in zip(nabla_w, w):  # in place: these arrays are ours
                 if l2:
-                    nw += l2 * wl
+                    nw += eta * l2 * wl
                 if l1:
-                    nw += l1 * np.sign(wl)
+                    nw += eta * l1 * np.sign(wl)
             cost += self.penalty(l2, l1)
         return nabla_w, nabla_b, delta, cost
 

@@ -61,20 +61,25 @@ class SGD:
         """Update every parameter array in place.
 
         overwrite_grads=True lets the step use the gradient arrays as scratch space (they end
-        up holding eta * g): fit() does this, as it has no further use for them; it saves an
-        allocation and a pass over memory per step. By default grads are left unchanged."""
+        up holding eta * g), which saves an allocation and a pass over memory per step. By
+        default grads are left unchanged."""
+        if overwrite_grads:
+            for g in grads:
+                g *= eta
+            self._apply(params, grads)
+        else:
+            self._apply(params, [eta * g for g in grads])
+
+    def _apply(self, params, eta_grads):
+        """The step, given eta * g for every parameter (fit gets them so from Network._backprop,
+        which multiplies the small delta by eta rather than the big weight gradient)."""
         if self.mu and self.velocity is None:
             self.velocity = [np.zeros_like(p) for p in params]
-        for i, (p, g) in enumerate(zip(params, grads)):
-            if overwrite_grads:
-                g *= eta
-                eta_g = g
-            else:
-                eta_g = eta * g
-            if not self.mu:
+        if not self.mu:
+            for p, eta_g in zip(params, eta_grads):
                 p -= eta_g                        # p <- p - eta * g
-                continue
-            v = self.velocity[i]
+            return
+        for p, v, eta_g in zip(params, self.velocity, eta_grads):
             v *= self.mu
             v -= eta_g                            # v <- mu * v - eta * g
             if self.nesterov:
@@ -191,15 +196,17 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
                         x, yb = x_all[k:k + m], y_all[k:k + m]  # views, no copy
                     if augment is not None:
                         x = _augmented(augment, x, rng)
-                    nabla_w, nabla_b, _, cost = net._backprop(x, yb, l2, l1)
+                    # eta * gradient: the step's size, multiplied in on the way (see SGD._apply)
+                    eta_nabla_w, eta_nabla_b, _, cost = net._backprop(x, yb, l2, l1, eta_now)
                     if not math.isfinite(cost):
                         raise TrainingDiverged(
                             f"training diverged in epoch {epoch + 1}, step {step + 1}: the cost became "
                             f"{cost}. The learning rate eta={eta_now:g} is too large for this network; "
                             f"try a smaller one (e.g. eta={eta_now / 10:g}).", history)
-                    if track:
-                        grads_rms.append([float(np.sqrt(np.vdot(g, g) / g.size)) for g in nabla_w])
-                    optimizer.step(params, nabla_w + nabla_b, eta_now, overwrite_grads=True)
+                    if track:  # the gradient itself: eta * gradient / eta
+                        grads_rms.append([float(np.sqrt(np.vdot(g, g) / g.size)) / eta_now
+                                          for g in eta_nabla_w])
+                    optimizer._apply(params, eta_nabla_w + eta_nabla_b)
                     history.step_cost.append(float(cost))
                     if callback is not None and callback(net, {"epoch": epoch, "step": step,
                                                               "cost": float(cost), "eta": eta_now}):
