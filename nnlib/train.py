@@ -227,19 +227,24 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
                 if validation is not None:
                     history.val_cost.append(net.cost(x_val, y_val, l2, l1))
                     history.val_accuracy.append(net.accuracy(x_val, y_val))
+                    if not math.isfinite(history.val_cost[-1]):
+                        raise TrainingDiverged(
+                            f"training diverged in epoch {epoch + 1}: the validation cost became "
+                            f"{history.val_cost[-1]}. The learning rate eta={eta_now:g} is too large; "
+                            f"try eta={eta_now / 10:g}.", history)
                     if history.val_cost[-1] < best[0]:
                         best = (history.val_cost[-1], net.copy())
                         history.best_epoch = epoch + 1
-                    elif patience is not None and epoch + 1 - history.best_epoch >= patience:
-                        for p, q in zip(params, best[1].weights + best[1].biases):
-                            p[...] = q
-                        history.stopped_early = True
-                        return _finish(history, start)
-                if bar is not None:
+                if bar is not None:  # this epoch is done: count it before a possible early stop
                     bar.update(1)
                     if history.train_cost:
                         bar.set_postfix(cost=f"{history.train_cost[-1]:.4f}",
                                         acc=f"{history.train_accuracy[-1]:.3f}", refresh=False)
+                if patience is not None and epoch + 1 - history.best_epoch >= patience:
+                    for p, q in zip(params, best[1].weights + best[1].biases):
+                        p[...] = q  # back to the best epoch's weights
+                    history.stopped_early = True
+                    return _finish(history, start)
     finally:
         if bar is not None:
             bar.close()

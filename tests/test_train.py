@@ -324,6 +324,38 @@ def test_early_stopping_stops_and_restores_the_best_weights():
     assert net.cost(X, y_val) == pytest.approx(h.val_cost[h.best_epoch - 1], rel=1e-12)
 
 
+@pytest.mark.parametrize("patience", [None, 3])
+def test_progress_bar_counts_every_epoch_trained(monkeypatch, patience):
+    """The bar ends at the number of epochs trained, also when early stopping ends training
+    (it used to stop one short: fit returned before counting the stopping epoch)."""
+    tqdm_auto = pytest.importorskip("tqdm.auto", reason="tqdm draws the progress bar")
+    bars = []
+
+    class RecordingBar(tqdm_auto.tqdm):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            bars.append(self)
+
+    monkeypatch.setattr(tqdm_auto, "tqdm", RecordingBar)
+    X, y = toy(n=40)
+    h = fit(Network([3, 6, 2], init="scaled", seed=0), X, y, epochs=12, batch_size=10, eta=0.5,
+            validation=(X, 1 - y), patience=patience, progress=True)
+    assert len(bars) == 1 and bars[0].total == 12
+    assert h.stopped_early == (patience is not None)
+    assert bars[0].n == len(h.epoch) == (h.best_epoch + 3 if patience else 12)
+
+
+@pytest.mark.parametrize("patience", [None, 2])
+def test_a_diverged_validation_cost_raises_training_diverged(patience):
+    """One huge last step: the steps' costs were finite, but the validation cost is inf. That
+    used to return silently (or, with patience, fail with a TypeError)."""
+    X = np.array([[1.0], [2.0]])
+    net = Network([1, 1], output="identity", seed=0)
+    with pytest.raises(TrainingDiverged, match=r"validation cost became inf.*eta=1e\+300"):
+        fit(net, X, X, epochs=1, batch_size=None, eta=1e300, evaluate=False, validation=(X, X),
+            patience=patience, **QUIET)
+
+
 def test_no_early_stop_without_patience():
     X, y = toy(n=40)
     h = fit(Network([3, 6, 2], seed=0), X, y, epochs=8, batch_size=10, eta=0.5,
