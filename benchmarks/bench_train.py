@@ -12,6 +12,8 @@ Speed, on the bundled digits (8,000 training examples), median seconds per epoch
               batch, nothing else -- no activation, no cost, no update. No implementation of
               this algorithm in NumPy can be faster than this.
 Targets (2-core machine): at batch 10 nnlib >= 7x faster than loop; nnlib within 1.6x of floor.
+After the speed runs, one line per target, e.g.
+  TARGET nnlib/floor<=1.6 batch=10 sizes=784-30-10 ratio=1.85 ok=no
 
 Accuracy, on the bundled test split (2,000 digits):
   run=nielsen  784-30-10, sigmoid, quadratic cost, N(0, 1) init, eta 3.0, batch 10, 30 epochs
@@ -157,11 +159,22 @@ def speed(sizes, batch, epochs, data, with_loop):
     floor = result("floor", sizes, batch, times["floor"])
     ratio = (f"nnlib/floor={nnlib[0] / floor[0]:.2f} (fastest epochs {nnlib[1] / floor[1]:.2f}; "
              f"target <= 1.6: {'met' if nnlib[0] / floor[0] <= 1.6 else 'MISSED'})")
+    targets = [target("nnlib/floor", "<=", 1.6, sizes, batch, nnlib[0] / floor[0])]
     if with_loop:
         loop = result("loop", sizes, batch, times["loop"])
         ratio = (f"loop/nnlib={loop[0] / nnlib[0]:.2f} (target >= 7: "
                  f"{'met' if loop[0] / nnlib[0] >= 7 else 'MISSED'}) " + ratio)
+        targets.insert(0, target("loop/nnlib", ">=", 7, sizes, batch, loop[0] / nnlib[0]))
     print(f"RATIO sizes={'-'.join(map(str, sizes))} batch={batch} {ratio}", flush=True)
+    return targets
+
+
+def target(name, relation, bound, sizes, batch, ratio):
+    """One TARGET line (the ratio of median epoch times against the issue's target); returns it."""
+    ok = ratio <= bound if relation == "<=" else ratio >= bound
+    line = (f"TARGET {name}{relation}{bound:g} batch={batch} sizes={'-'.join(map(str, sizes))} "
+            f"ratio={ratio:.2f} ok={'yes' if ok else 'no'}")
+    return line
 
 
 def check_same_algorithm(data):
@@ -196,7 +209,7 @@ def breakdown(data, sizes=(784, 30, 10), batch=10):
     z, a = net._trace(x)
     nabla_w, nabla_b, delta, _ = net._backprop(x, yb)
     opt, params = SGD(), net.weights + net.biases
-    tiny = [g * 0 for g in nabla_w + nabla_b]  # a step of zero: the network stays the same
+    tiny = [g * 0 for g in nabla_w + nabla_b]  # eta * gradient = 0: the network stays the same
     idx = np.random.default_rng(0).permutation(len(X))[:batch]
     w, bias = net.weights, net.biases
     parts = {
@@ -204,12 +217,12 @@ def breakdown(data, sizes=(784, 30, 10), batch=10):
         "matmul BP4 (d.T / n) @ a (all layers)": lambda: [(d.T / batch) @ al for d, al in zip(delta, a)],
         "matmul BP2 delta @ w (hidden layers)": lambda: [delta[l + 1] @ w[l + 1] for l in range(len(w) - 1)],
         "+ b (all layers)": lambda: [zl + bl for zl, bl in zip(z, bias)],
-        "sigmoid 0.5 (1 + tanh(z / 2)) (all layers)": lambda: [net.hidden(zl) for zl in z],
+        "sigmoid 1 / (1 + e^-z) (all layers)": lambda: [net.hidden(zl) for zl in z],
         "sigma'(z) = a (1 - a) (all layers)": lambda: [net.hidden.prime(zl, al) for zl, al in zip(z, a[1:])],
         "BP3 d.sum(axis=0) / n (all layers)": lambda: [d.sum(axis=0) / batch for d in delta],
         "cost of the batch": lambda: net.cost_fn.value(a[-1], yb, net.output),
         "gather the batch (x and y)": lambda: (X.take(idx, axis=0), Y.take(idx, axis=0)),
-        "SGD step (all parameters)": lambda: opt.step(params, tiny, 0.1),
+        "SGD step from eta * gradient (all parameters)": lambda: opt._apply(params, tiny),
         "whole _backprop": lambda: net._backprop(x, yb),
     }
     for name, f in parts.items():
@@ -244,10 +257,14 @@ def main():
         breakdown(data)
         breakdown(data, (784, 16, 16, 10))
     epochs = 3 if quick else 9
+    targets = []
     for sizes, batch, with_loop in [([784, 30, 10], 10, True), ([784, 30, 10], 32, False),
                                     ([784, 30, 10], 128, False), ([784, 16, 16, 10], 10, True),
                                     ([784, 16, 16, 10], 32, False), ([784, 16, 16, 10], 128, False)]:
-        speed(sizes, batch, epochs, data, with_loop)
+        targets += speed(sizes, batch, epochs, data, with_loop)
+    print("\n".join(targets), flush=True)  # the speed targets together, one line each
+    print(f"# speed targets met: {sum(t.endswith('ok=yes') for t in targets)} of {len(targets)} "
+          f"(load now {load_average():.2f}; on a busy machine ratios move: re-run to confirm)", flush=True)
     if quick:
         return
     accuracy_run("nielsen", data, [784, 30, 10], epochs=30, batch=10, eta=3.0, target=0.91,
