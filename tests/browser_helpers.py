@@ -393,19 +393,21 @@ def show_first_explorer(page):
     page.wait_for_timeout(200)
 
 
-def poke(page, control, timeout=POKE_TIMEOUT):
-    """Move one control by one step (slider: ArrowRight, or ArrowLeft at its maximum; dropdown: the
-    next option) and wait until the page settles. Returns (before, after, seconds to new picture)."""
+def poke(page, control, timeout=POKE_TIMEOUT, key=None):
+    """Move one control by one step and wait until the page settles. A slider gets `key` if given,
+    else ArrowRight (ArrowLeft at its maximum); a drop-down gets its next option. Returns (before,
+    after, seconds from the key press or the choice to the new picture, or None if none came)."""
     i = control["index"]
     before = control_state(page, i)
     el = page.locator(f'[data-nnlib-control="{i}"]')
     el.scroll_into_view_if_needed()
-    # record when the picture changes, measured in the page itself
+    # Both times are taken in the page: T0 when the control itself sees the key press or the new
+    # choice (a capturing listener, so Playwright's round trip is not counted), T1 when any
+    # picture in the control's cell changes its src.
     page.evaluate("""(i) => {
       window.__nnlibT0 = null; window.__nnlibT1 = null;
       const el = document.querySelector(`[data-nnlib-control="${i}"]`);
       const area = el.closest('.jp-OutputArea') || document.body;
-      const first = () => { const im = area.querySelector('img'); return im ? im.getAttribute('src') : null; };
       const srcs = () => [...area.querySelectorAll('img')].map(im => im.getAttribute('src')).join('|');
       const start = srcs();
       if (window.__nnlibObs) window.__nnlibObs.disconnect();
@@ -413,20 +415,27 @@ def poke(page, control, timeout=POKE_TIMEOUT):
         if (window.__nnlibT1 === null && srcs() !== start) window.__nnlibT1 = performance.now();
       });
       window.__nnlibObs.observe(area, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
+      window.__nnlibControl = el;
+      if (!window.__nnlibStamp) {  // one capturing listener per page, for whichever control is being poked
+        window.__nnlibStamp = (e) => {
+          if (window.__nnlibT0 === null && window.__nnlibControl && window.__nnlibControl.contains(e.target))
+            window.__nnlibT0 = performance.now();
+        };
+        for (const type of ['keydown', 'input', 'change']) document.addEventListener(type, window.__nnlibStamp, true);
+      }
     }""", i)
     if control["kind"] == "slider":
         handle = el.locator(".noUi-handle").first
         handle.focus()
-        at_max = before["max"] is not None and before["value"] is not None and before["value"] >= before["max"]
-        key = "ArrowLeft" if at_max else "ArrowRight"
-        page.evaluate("() => { window.__nnlibT0 = performance.now(); }")
+        if key is None:
+            at_max = before["max"] is not None and before["value"] is not None and before["value"] >= before["max"]
+            key = "ArrowLeft" if at_max else "ArrowRight"
         handle.press(key)
     else:
         options = before["options"] or []
         if len(options) < 2:
             return before, before, None
         new = options[(options.index(before["value"]) + 1) % len(options)] if before["value"] in options else options[0]
-        page.evaluate("() => { window.__nnlibT0 = performance.now(); }")
         el.locator("select").select_option(new)
     # wait for the picture to change (or give up), then for the kernel to finish
     try:
@@ -436,7 +445,8 @@ def poke(page, control, timeout=POKE_TIMEOUT):
     wait_idle(page, timeout=timeout)
     page.wait_for_timeout(100)
     after = control_state(page, i)
-    seconds = page.evaluate("() => window.__nnlibT1 === null ? null : (window.__nnlibT1 - window.__nnlibT0) / 1000")
+    seconds = page.evaluate("""() => (window.__nnlibT1 === null || window.__nnlibT0 === null) ? null
+                                     : (window.__nnlibT1 - window.__nnlibT0) / 1000""")
     page.evaluate("() => { if (window.__nnlibObs) window.__nnlibObs.disconnect(); }")
     return before, after, seconds
 
