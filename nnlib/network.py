@@ -89,7 +89,7 @@ class Network:
         later pass over the big weight gradients."""
         z, a = self._trace(x)
         w, L = self.weights, len(self.weights)
-        n = len(x) / eta  # the batch size: BP3 and BP4 take the mean over its n examples (times eta)
+        n = len(x) / eta  # the batch size (over eta, see above): BP3 and BP4 average over the batch
         delta = [None] * L
         delta[-1] = self.cost_fn.delta(z[-1], a[-1], y, self.output)                  # (BP1)
         for l in range(L - 2, -1, -1):
