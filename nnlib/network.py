@@ -80,16 +80,12 @@ class Network:
         nabla_w, nabla_b, delta, _ = self._backprop(x, y, l2, l1)
         return (nabla_w, nabla_b, delta) if return_deltas else (nabla_w, nabla_b)
 
-    def _backprop(self, x, y, l2=0.0, l1=0.0, eta=1.0):
+    def _backprop(self, x, y, l2=0.0, l1=0.0):
         """The four equations of backpropagation, vectorized over the batch. Also returns the
-        batch's cost, which the forward pass gives for free.
-
-        eta: the gradient comes out multiplied by eta, ready for a step of gradient descent
-        (fit asks for this): BP3 and BP4 then multiply the small delta by eta instead of a
-        later pass over the big weight gradients."""
+        batch's cost, which the forward pass gives for free."""
         z, a = self._trace(x)
         w, L = self.weights, len(self.weights)
-        n = len(x) / eta  # the batch size (over eta, see above): BP3 and BP4 average over the batch
+        n = len(x)  # the batch size: BP3 and BP4 average over the examples of the batch
         delta = [None] * L
         delta[-1] = self.cost_fn.delta(z[-1], a[-1], y, self.output)                  # (BP1)
         for l in range(L - 2, -1, -1):
@@ -101,9 +97,9 @@ class Network:
         if l2 or l1:
             for nw, wl in zip(nabla_w, w):  # in place: these arrays are ours
                 if l2:
-                    nw += eta * l2 * wl
+                    nw += l2 * wl
                 if l1:
-                    nw += eta * l1 * np.sign(wl)
+                    nw += l1 * np.sign(wl)
             cost += self.penalty(l2, l1)
         return nabla_w, nabla_b, delta, cost
 
@@ -115,8 +111,9 @@ class Network:
 
     def penalty(self, l2=0.0, l1=0.0):
         """The regularisation term: l2/2 * sum of squared weights + l1 * sum of |weights|."""
-        if l2 < 0 or l1 < 0:
-            raise ValueError(f"regularisation strengths must be >= 0; got l2={l2}, l1={l1}.")
+        if not (l2 >= 0 and l1 >= 0 and np.isfinite(l2) and np.isfinite(l1)):
+            raise ValueError(f"regularisation strengths must be >= 0 (finite numbers like 1e-4; 0 "
+                             f"switches them off); got l2={l2}, l1={l1}.")
         # np.vdot(w, w) is sum(w * w) without a temporary array: this runs at every step
         return (0.5 * l2 * sum(float(np.vdot(w, w)) for w in self.weights) if l2 else 0.0) + \
                (l1 * sum(float(np.abs(w).sum()) for w in self.weights) if l1 else 0.0)
@@ -181,10 +178,13 @@ class Network:
                              f"(e.g. np.asarray(y, dtype=int)) or rows of desired outputs.")
         if not np.all(np.isfinite(y)):
             raise ValueError("targets contain NaN or infinity: fix or drop those examples.")
-        if y.ndim == 2 and y.shape[1] == n_out:
-            return y.astype(self.dtype, copy=False)
-        if y.ndim == 1 and n_out == 1:
-            return y.astype(self.dtype).reshape(n, 1)
+        if (y.ndim == 2 and y.shape[1] == n_out) or (y.ndim == 1 and n_out == 1):
+            rows = y.astype(self.dtype, copy=False).reshape(n, n_out)
+            if self.cost_fn.name == "cross_entropy" and ((rows < 0) | (rows > 1)).any():
+                raise ValueError("cross-entropy needs desired outputs between 0 and 1 (probabilities); "
+                                 f"these range from {rows.min():g} to {rows.max():g}. Give labels 0/1, "
+                                 "or use cost='quadratic' for other targets.")
+            return rows
         if y.ndim == 1:
             bad = (y != np.round(y)) | (y < 0) | (y >= n_out)
             if bad.any():
@@ -204,7 +204,7 @@ class Network:
         path = os.fspath(path)
         arrays = {f"w{l}": w for l, w in enumerate(self.weights)}
         arrays.update({f"b{l}": b for l, b in enumerate(self.biases)})
-        meta = np.array([self.hidden.name, self.output.name, self.cost_fn.name, self.init])
+        meta = np.array([self.hidden.name, self.output.name, self.cost_fn.name, self.init, self.dtype.name])
         folder = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(folder):
             raise FileNotFoundError(f"cannot save to {path}: the folder {folder} does not exist. "
@@ -224,8 +224,9 @@ class Network:
         try:
             with np.load(path, allow_pickle=False) as f:
                 sizes = [int(s) for s in f["sizes"]]
-                hidden, output, cost, init = (str(s) for s in f["meta"])
-                net = cls(sizes, hidden=hidden, output=output, cost=cost, init=init, seed=0)
+                hidden, output, cost, init, *dtype = (str(s) for s in f["meta"])  # older files: no dtype
+                net = cls(sizes, hidden=hidden, output=output, cost=cost, init=init, seed=0,
+                          dtype=dtype[0] if dtype else np.float64)
                 for l in range(len(sizes) - 1):
                     w, b = f[f"w{l}"], f[f"b{l}"]
                     if w.shape != net.weights[l].shape or b.shape != net.biases[l].shape:
@@ -242,8 +243,9 @@ class Network:
 
 def _check_sizes(sizes):
     try:
+        ok = not any(isinstance(s, (bool, np.bool_)) for s in sizes)
         sizes = [operator.index(s) for s in sizes]
-        ok = len(sizes) >= 2 and all(s >= 1 for s in sizes)
+        ok = ok and len(sizes) >= 2 and all(s >= 1 for s in sizes)
     except TypeError:
         ok = False
     if not ok:

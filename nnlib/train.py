@@ -5,6 +5,7 @@ One step:   w <- w - eta * dC/dw,   b <- b - eta * dC/db   (the gradient of one 
 One epoch:  shuffle the training set, cut it into mini-batches, take one step per batch.
 """
 import math
+import numbers
 import time
 
 import numpy as np
@@ -50,7 +51,7 @@ class SGD:
     """
 
     def __init__(self, momentum=0.0, nesterov=False):
-        if not (isinstance(momentum, (int, float)) and 0.0 <= momentum < 1.0):
+        if not (_is_number(momentum) and 0.0 <= momentum < 1.0):
             raise ValueError(f"momentum must be a number in [0, 1), like 0.9; got {momentum!r}. "
                              "At 1 or above the velocity never decays and training runs away.")
         if nesterov and momentum == 0:
@@ -71,8 +72,7 @@ class SGD:
             self._apply(params, [eta * g for g in grads])
 
     def _apply(self, params, eta_grads):
-        """The step, given eta * g for every parameter (fit gets them so from Network._backprop,
-        which multiplies the small delta by eta rather than the big weight gradient)."""
+        """The step, given eta * g for every parameter."""
         if self.mu and self.velocity is None:
             self.velocity = [np.zeros_like(p) for p in params]
         if not self.mu:
@@ -88,9 +88,14 @@ class SGD:
                 p += v                            # p <- p + v
 
 
+def _is_number(x):
+    """A real number: int, float or a NumPy scalar such as np.float32(0.9) (not True/False)."""
+    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
+
+
 # ---- learning-rate schedules: functions of the epoch (0, 1, 2, ...) --------------------------
 def _check_eta(eta):
-    if not (isinstance(eta, (int, float, np.floating)) and math.isfinite(eta) and eta > 0):
+    if not (_is_number(eta) and math.isfinite(eta) and eta > 0):
         raise ValueError(f"the learning rate eta must be a positive number, like 0.1 or 3.0; got {eta!r}.")
     return float(eta)
 
@@ -163,7 +168,7 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
         raise ValueError("validation must be a pair (X_val, y_val), e.g. the second pair that "
                          "load_digits(validation=1000) returns.")
     for name, value in (("l2", l2), ("l1", l1)):
-        if not (isinstance(value, (int, float, np.integer, np.floating)) and math.isfinite(value) and value >= 0):
+        if not (_is_number(value) and math.isfinite(value) and value >= 0):
             raise ValueError(f"{name} (a regularisation strength) must be a number >= 0, like 1e-4 "
                              f"(0 switches it off); got {name}={value!r}.")
     if augment is not None and not callable(augment):
@@ -196,17 +201,15 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
                         x, yb = x_all[k:k + m], y_all[k:k + m]  # views, no copy
                     if augment is not None:
                         x = _augmented(augment, x, rng)
-                    # eta * gradient: the step's size, multiplied in on the way (see SGD._apply)
-                    eta_nabla_w, eta_nabla_b, _, cost = net._backprop(x, yb, l2, l1, eta_now)
+                    nabla_w, nabla_b, _, cost = net._backprop(x, yb, l2, l1)
                     if not math.isfinite(cost):
                         raise TrainingDiverged(
                             f"training diverged in epoch {epoch + 1}, step {step + 1}: the cost became "
                             f"{cost}. The learning rate eta={eta_now:g} is too large for this network; "
                             f"try a smaller one (e.g. eta={eta_now / 10:g}).", history)
-                    if track:  # the gradient itself: eta * gradient / eta
-                        grads_rms.append([float(np.sqrt(np.vdot(g, g) / g.size)) / eta_now
-                                          for g in eta_nabla_w])
-                    optimizer._apply(params, eta_nabla_w + eta_nabla_b)
+                    if track:
+                        grads_rms.append([float(np.sqrt(np.vdot(g, g) / g.size)) for g in nabla_w])
+                    optimizer.step(params, nabla_w + nabla_b, eta_now, overwrite_grads=True)
                     history.step_cost.append(float(cost))
                     if callback is not None and callback(net, {"epoch": epoch, "step": step,
                                                               "cost": float(cost), "eta": eta_now}):

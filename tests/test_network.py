@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from nnlib import Network, gradcheck
+from nnlib import Network, fit, gradcheck
 from nnlib.gradcheck import numerical_gradient, relative_error
 
 HIDDEN = ["sigmoid", "tanh", "relu", "identity"]
@@ -484,6 +484,30 @@ def test_negative_regularisation(net):
         net.cost(np.zeros((1, 4)), [0], l2=-1)
 
 
+@pytest.mark.parametrize("kw", [{"l2": float("nan")}, {"l1": float("inf")}])
+def test_regularisation_that_is_not_a_finite_number(net, kw):
+    X = np.zeros((1, 4))
+    for call in (lambda: net.cost(X, [0], **kw), lambda: net.backprop(X, [0], **kw)):
+        with pytest.raises(ValueError, match=r"must be >= 0 \(finite numbers"):
+            call()
+
+
+@pytest.mark.parametrize("sizes,y", [([3, 1], [0.0, 7.0]), ([3, 1], [-1, 1]),
+                                     ([3, 2], [[0.0, 1.0], [0.5, 1.5]])])
+def test_cross_entropy_needs_targets_between_0_and_1(sizes, y):
+    net = Network(sizes, cost="cross_entropy", seed=0)
+    X = np.zeros((2, 3))
+    for call in (lambda: net.cost(X, y), lambda: net.backprop(X, y), lambda: fit(net, X, y, progress=False)):
+        with pytest.raises(ValueError, match=r"between 0 and 1.*cost='quadratic'"):
+            call()
+    Network(sizes, cost="quadratic", seed=0).cost(X, y)  # the quadratic cost takes any targets
+
+
+def test_bool_sizes_are_refused():
+    with pytest.raises(ValueError, match="at least two layer sizes"):
+        Network([True, 2])
+
+
 # ---- save and load ---------------------------------------------------------------------------
 def test_save_load_round_trip(tmp_path):
     net = Network([6, 5, 4], hidden="tanh", output="softmax", cost="cross_entropy", init="scaled", seed=3)
@@ -500,6 +524,14 @@ def test_save_load_round_trip(tmp_path):
     with np.load(path, allow_pickle=False) as f:       # plain arrays, no pickle
         assert set(f.files) == {"sizes", "meta", "w0", "w1", "b0", "b1"}
     Network.load(str(path))                              # str paths work too
+
+
+def test_save_load_keeps_the_dtype(tmp_path):
+    net = Network([6, 5, 4], seed=3, dtype=np.float32)
+    net.save(tmp_path / "net32.npz")
+    back = Network.load(tmp_path / "net32.npz")
+    assert back.dtype == np.float32 and all(w.dtype == np.float32 for w in back.weights + back.biases)
+    np.testing.assert_array_equal(back.weights[0], net.weights[0])
 
 
 def test_save_overwrites_atomically(tmp_path):

@@ -184,13 +184,25 @@ def test_huge_eta_raises_training_diverged_naming_eta():
     assert isinstance(e.value, RuntimeError)
 
 
-def test_divergence_with_sigmoid_cross_entropy_is_reported_not_warned():
+@pytest.mark.parametrize("output", ["softmax", "sigmoid"])
+def test_huge_steps_with_cross_entropy_stay_finite_and_quiet(output):
+    """eta = 1e8 throws the weights far out and the outputs saturate at exactly 0 or 1: the cost
+    stays finite (cross-entropy clips a before its log) and no RuntimeWarning (an error in these
+    tests, see pyproject.toml) is raised along the way."""
     X, y = toy(n=40)
-    net = Network([3, 2], output="softmax", cost="cross_entropy", seed=0)
-    try:  # either it diverges (reported) or survives; never a RuntimeWarning (an error here)
-        fit(net, X * 1e3, y, epochs=20, batch_size=5, eta=1e8, **QUIET)
-    except TrainingDiverged as e:
-        assert "eta=1e+08" in str(e)
+    net = Network([3, 8, 2], output=output, cost="cross_entropy", seed=0)
+    h = fit(net, X * 1e3, y, epochs=20, batch_size=5, eta=1e8, **QUIET)
+    assert max(float(np.abs(w).max()) for w in net.weights) > 1e4  # the steps really were huge
+    assert all(math.isfinite(c) for c in h.step_cost + h.train_cost)
+
+
+def test_numpy_scalars_are_fine_as_settings():
+    X, y = toy()
+    h = fit(Network([3, 2], seed=0), X, y, epochs=1, batch_size=np.int64(5), eta=np.int64(1),
+            momentum=np.float32(0.9), l2=np.float32(1e-4), **QUIET)
+    assert h.eta == [1.0]
+    with pytest.raises(ValueError, match="momentum must be a number"):
+        fit(Network([3, 2], seed=0), X, y, momentum=True, **QUIET)
 
 
 # ---- momentum and Nesterov against hand-computed updates --------------------------------------
