@@ -16,11 +16,13 @@ the real draw (Agg canvas or blit over the cached background), the PNG encode, a
 image bundle the notebook would receive (a stand-in display handle takes it). Each control runs
 twice over the same settings:
   phase=first  the first visit of each setting: includes whatever the explorer computes on
-               demand and caches (the depth and regularisation studies train a network here)
+               demand and caches
   phase=again  the same settings again: what a learner moving back and forth sees
 A move that fails, or does not redraw exactly once, is an error (exit status 1), not a time.
-Explorers whose constructor needs data get it from BUILDERS below, built as their notebook
-builds it; an explorer with required arguments and no builder is reported as an error.
+Explorers that their notebook builds with data or a precomputed study get it from BUILDERS
+below, built as the notebook builds it (the precompute cell's time is printed as an INFO line:
+the learner waits for it once, in a cell that says so); an explorer with required arguments and
+no builder is reported as an error.
 
 Browser (bench=widget-browser, with --browser): JupyterLab and headless Chromium started exactly
 as tests/browser_helpers.py does (its LabServer and Browser; the server is stopped by its PID at
@@ -82,7 +84,31 @@ def _schedules():
     return SchedulesExplorer(schedule_runs(X[:500], y[:500], X_val, y_val, eta=3.0, epochs=12, batch_size=20))
 
 
-BUILDERS = {"SchedulesExplorer": _schedules}
+def _depth():
+    """DepthExplorer as notebook 8 builds it: its study, with every run precomputed there."""
+    from nnlib.widgets.depth import DepthExplorer, DepthStudy
+    return DepthExplorer(study=timed("DepthStudy.precompute()",
+                                     DepthStudy(n_train=1000, width=30, epochs=3, batch_size=20, eta=0.1).precompute))
+
+
+def _regularisation():
+    """RegularisationExplorer as notebook 10 builds it: after study.precompute() (its own data)."""
+    from nnlib.widgets.regularisation import RegularisationExplorer, RegularisationStudy
+    return RegularisationExplorer(timed("RegularisationStudy.precompute()", RegularisationStudy().precompute),
+                                  kind="L2", lam=1e-3)
+
+
+def timed(name, work):
+    """work(), with an INFO line: the notebook's own precompute cell, which the learner waits for once."""
+    t = time.perf_counter()
+    result = work()
+    print(f"INFO bench=widget precompute={name} seconds={time.perf_counter() - t:.1f} (a notebook cell, once)",
+          flush=True)
+    return result
+
+
+BUILDERS = {"SchedulesExplorer": _schedules, "DepthExplorer": _depth,
+            "RegularisationExplorer": _regularisation}
 
 
 def discover():
@@ -158,7 +184,7 @@ def bench_explorer(cls, limit):
         print(f"ERROR bench=widget explorer={name} building it failed: {type(exc).__name__}: {exc}", flush=True)
         return 1
     build_ms = 1000 * (time.perf_counter() - t)
-    print(f"INFO bench=widget explorer={name} build_ms={build_ms:.0f} (defaults, first picture included)",
+    print(f"INFO bench=widget explorer={name} build_ms={build_ms:.0f} (as its notebook builds it, first picture included)",
           flush=True)
     sink = Sink()
     ex._handles.append(sink)  # what Explorer.show() registers: each redraw sends it the image

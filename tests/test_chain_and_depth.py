@@ -6,7 +6,8 @@ import pytest
 
 from nnlib import Network, gradcheck, source
 from nnlib.widgets.chain import ChainExplorer, chain, chain_gradient, finite_difference
-from nnlib.widgets.depth import DepthExplorer, DepthStudy, smooth
+from nnlib.network import INITS
+from nnlib.widgets.depth import ACTIVATIONS, MAX_DEPTH, DepthExplorer, DepthStudy, smooth
 
 BP = ("(BP1)", "(BP2)", "(BP3)", "(BP4)")
 
@@ -143,6 +144,17 @@ def test_depth_study_runs_are_cached(study):
     assert run["grad_rms"].shape == (study.steps, 4)
     assert study.run("sigmoid", "scaled", 3) is run
     assert len(study.runs) >= 1
+
+
+def test_depth_study_precompute_trains_every_combination_the_explorer_offers(study):
+    small = DepthStudy(study.X, study.y, n_train=40, width=4, epochs=1, batch_size=20, eta=0.1)
+    assert small.precompute() is small
+    offered = {(a, i, d) for a in ACTIVATIONS for i in INITS for d in range(1, MAX_DEPTH + 1)}
+    assert set(small.runs) == offered
+    e = DepthExplorer(study=small)
+    before = dict(small.runs)
+    e.set(activation="relu", init="he", depth=MAX_DEPTH)
+    assert small.runs == before and "relu" in e.readout.value  # looked up, nothing trained
 
 
 def test_depth_study_sigmoid_gradients_shrink_toward_the_input(study):

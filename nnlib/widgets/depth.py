@@ -66,6 +66,15 @@ class DepthStudy:
                 self.runs[key] = {"history": e.history, "diverged": str(e), "grad_rms": None}
         return self.runs[key]
 
+    def precompute(self, activations=ACTIVATIONS, inits=INITS, depths=range(1, MAX_DEPTH + 1)):
+        """Train every combination the explorer offers now (90 small runs by default), so that
+        moving a control only looks a run up."""
+        for activation in activations:
+            for init in inits:
+                for depth in depths:
+                    self.run(activation, init, depth)
+        return self
+
 
 def smooth(values, k=5):
     """Running mean over k steps (shorter at the start), to calm the noise of single batches."""
