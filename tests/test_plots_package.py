@@ -1,0 +1,37 @@
+"""nnlib.plots is a package grouped by what it draws; notebooks, widgets and scripts call its pictures
+as `plots.name(...)`. Every such name must exist on the package, and every picture module must import
+what it uses (a name that resolves only in one module breaks the notebook that calls it)."""
+import json
+import re
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from nnlib import plots  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _names_used():
+    sources = [p.read_text() for p in (ROOT / "nnlib").rglob("*.py") if "plots" not in p.parts]
+    sources += [p.read_text() for d in ("scripts", "benchmarks", "tools") for p in (ROOT / d).rglob("*.py")]
+    for nb in (ROOT / "notebooks").glob("*.ipynb"):
+        sources += ["".join(c["source"]) for c in json.loads(nb.read_text())["cells"] if c["cell_type"] == "code"]
+    return sorted({m for s in sources for m in re.findall(r"\bplots\.([A-Za-z_][A-Za-z0-9_]*)", s)})
+
+
+@pytest.mark.parametrize("name", _names_used())
+def test_every_name_the_course_calls_exists(name):
+    assert hasattr(plots, name), f"nnlib.plots has no {name!r}: export it from nnlib/plots/__init__.py"
+
+
+def test_activation_pair_imports_the_core_activations():
+    # activation_pair reaches into nnlib.activations (numpy core) from inside nnlib.plots.activations
+    fig = plots.activation_pair(np.linspace(-4, 4, 9), ["sigmoid", "tanh", "relu"])
+    assert len(fig.axes) == 2 and len(fig.axes[0].lines) == 3
+    plt.close(fig)
