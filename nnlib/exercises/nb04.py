@@ -13,6 +13,8 @@ def output_nudge(a, y):
 
 _A = np.array([0.2, 0.9, 0.05, 0.6])
 _Y = np.array([0.0, 0.0, 1.0, 0.0])
+_A2 = np.array([0.35, 0.5, 0.99])     # a second case: one neuron exactly on target,
+_Y2 = np.array([0.8, 0.5, 0.0])       # targets that are not one-hot
 
 
 @exercise("04.output_nudge", solution=output_nudge, mistakes=[
@@ -27,6 +29,10 @@ def _check_output_nudge(f):
     if got.shape != want.shape:
         raise Hint(f"One nudge per output neuron: shape {want.shape}, not {got.shape}.")
     if close(got, want):
+        got2 = np.asarray(f(_A2.copy(), _Y2.copy()), dtype=float)
+        if not close(got2, output_nudge(_A2, _Y2)):
+            raise Hint(f"Right on one case but not on a = {_A2.tolist()}, y = {_Y2.tolist()} (got "
+                       f"{np.round(got2, 3).tolist()}): the nudge must be y - a for any targets, not only one-hot ones.")
         return f"nudges {np.round(want, 2)}: the third neuron (target 1) wants up the most."
     if close(got, -want):
         raise Hint("Wrong sign: an activation that is too high (a > y) must be nudged DOWN. "
@@ -55,12 +61,15 @@ W_J = np.array([2.5, 0.3, -1.0, 0.8, -0.2])     # the weights into neuron j
     (4, "brightest"),
 ])
 def _check_strongest_weight(k):
+    if isinstance(k, (float, np.floating)) and float(k).is_integer():
+        k = int(k)  # 1.0 is the index 1
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 0 <= k < len(A_PREV):
         raise Hint(f"Answer with an index from 0 to {len(A_PREV) - 1} (got {k!r}).")
     best = int(np.argmax(A_PREV))
     if k == best:
-        return (f"dC/dw_jk is proportional to a_k, so w_j{best} (a = {A_PREV[best]}) moves z_j most: "
-                "neurons that fire together wire together.")
+        return (f"The wish for w_jk is (neuron j's push on z_j) x a_k, the same push for every k, so the "
+                f"brightest previous neuron, k = {best} (a = {A_PREV[best]}), gets the biggest change. The "
+                "size of the weight itself does not enter.")
     if k == int(np.argmax(W_J)):
         raise Hint(f"w_j{k} is already the largest weight, but its neuron is dim (a = {A_PREV[k]}): "
                    "changing a weight changes z_j by (change) x a_k. Look at the activations.")
