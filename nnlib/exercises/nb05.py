@@ -384,6 +384,9 @@ def _check_backprop(f):
     if not callable(f):
         raise Hint("Pass your function itself: check(\"05.backprop\", backprop), without calling it.")
     rng = np.random.default_rng()   # fresh networks at every check
+    # First run every network and check what comes back (types, shapes: non-square layers show a
+    # transpose), then compare the numbers, the square network first (where every mistake runs).
+    runs = []
     for sizes, n in _BP_SHAPES:
         case = _bp_case(sizes, n, rng)
         where = _describe(sizes, n)
@@ -399,12 +402,18 @@ def _check_backprop(f):
             raise Hint(f"Return two lists, (nabla_w, nabla_b); got {type(result).__name__}"
                        f"{f' of length {len(result)}' if isinstance(result, (tuple, list)) else ''}.")
         want_w, want_b = _bp_truth(*case)
-        got_w = _as_arrays(result[0], "nabla_w", want_w, where)
-        got_b = _as_arrays(result[1], "nabla_b", want_b, where)
+        try:
+            got_w = _as_arrays(result[0], "nabla_w", want_w, where)
+            got_b = _as_arrays(result[1], "nabla_b", want_b, where)
+        except Hint as hint:
+            mistake = _square_match(f, rng)
+            raise Hint(f"{hint} On square layers your code runs and gives what this mistake gives: {mistake}"
+                       if mistake else str(hint)) from None
+        runs.append((case, where, got_w, got_b, want_w, want_b))
+    for case, where, got_w, got_b, want_w, want_b in runs:
         tol = _tol(got_w + got_b)
-        if _same(got_w + got_b, want_w + want_b, tol):
-            continue
-        raise Hint(_diagnose(case, got_w, got_b, want_w, want_b, tol, where))
+        if not _same(got_w + got_b, want_w + want_b, tol):
+            raise Hint(_diagnose(case, got_w, got_b, want_w, want_b, tol, where))
     return ("Your backprop gives nnlib's gradient on every network tried (1 to 3 hidden layers, square and "
             "non-square, batches of 1 to 8): you have written backpropagation.")
 
@@ -415,6 +424,9 @@ def _diagnose(case, got_w, got_b, want_w, want_b, tol, where):
         for (vw, vb), hint in variants:
             if _same(got_w + got_b, vw + vb, tol):
                 return hint
+        if _same([g.T for g in got_w], want_w, tol):
+            return ("nabla_w is transposed: nabla_w[l] must have the shape of weights[l], (n_out, n_in), "
+                    "so BP4 is delta.T @ a_in (for rows), not a_in.T @ delta.")
         for (vw, vb), hint in variants:
             if _same(got_w, want_w, tol) and _same(got_b, vb, tol):
                 return "nabla_w is right, nabla_b is not: " + hint
@@ -431,23 +443,31 @@ def _diagnose(case, got_w, got_b, want_w, want_b, tol, where):
     return f"On {where} your gradient differs from nnlib's."
 
 
-def _crash_hint(f, exc, where, rng):
-    msg = f"Your backprop raised {type(exc).__name__}: {exc}{_where(exc)} on {where}."
-    # Does it run on a square network? Then compare it with the mistakes that only crash on
-    # non-square layers (a transpose, a layer index off by one).
+def _square_match(f, rng):
+    """Run f on a network with square layers, where the mistakes that mix up shapes still run;
+    return the hint of the typical mistake whose gradient it gives, or None."""
     square = _bp_case([4, 4, 4, 4], 3, rng)
     try:
         result = _call(f, square)
         got_w = _as_arrays(result[0], "nabla_w", square[0], "")
         got_b = _as_arrays(result[1], "nabla_b", square[1], "")
     except Exception:
-        got_w = None
-    if got_w is not None:
-        tol = _tol(got_w + got_b)
-        for flags, hint in _BP_MISTAKES:
-            vw, vb = _variant(*square, **flags)
-            if _same(got_w + got_b, vw + vb, tol):
-                return f"{msg} On square layers it runs, and gives what this mistake gives: {hint}"
+        return None
+    tol = _tol(got_w + got_b)
+    for flags, hint in _BP_MISTAKES:
+        vw, vb = _variant(*square, **flags)
+        if _same(got_w + got_b, vw + vb, tol):
+            return hint
+    return None
+
+
+def _crash_hint(f, exc, where, rng):
+    msg = f"Your backprop raised {type(exc).__name__}: {exc}{_where(exc)} on {where}."
+    # Does it run on a square network? Then compare it with the mistakes that only crash on
+    # non-square layers (a transpose, a layer index off by one).
+    mistake = _square_match(f, rng)
+    if mistake:
+        return f"{msg} On square layers it runs, and gives what this mistake gives: {mistake}"
     if isinstance(exc, ValueError) and "matmul" in str(exc):
         msg += (" A matrix product got shapes that do not fit: write the shape of every array next to "
                 "the line (X is (n, n_in), weights[l] is (n_out, n_in), delta[l] is (n, n_out)).")
