@@ -22,6 +22,7 @@ _Y2 = np.array([0.8, 0.5, 0.0])       # targets that are not one-hot
     (lambda a, y: 2 * (y - a), "1/2"),
     (lambda a, y: np.sign(y - a), "proportion"),
     (lambda a, y: -(a - y) ** 2, "square"),
+    (lambda a, y: np.round(y - a, 1), "rounded"),
 ])
 def _check_output_nudge(f):
     want = output_nudge(_A, _Y)
@@ -46,6 +47,8 @@ def _check_output_nudge(f):
     if close(got, -(_A - _Y) ** 2) or close(got, (_A - _Y) ** 2):
         raise Hint("That squares the gap (the cost itself). The nudge is the slope's negative, "
                    "-(a - y): no square.")
+    if close(got, want, rtol=0.2, atol=0.06):
+        raise Hint("Close but not equal: is something rounded? Return the exact nudges, unrounded.")
     raise Hint("The desired nudge of a_j is -(a_j - y_j): up when a_j is below its target, down "
                "when above, in proportion to the gap.")
 

@@ -31,6 +31,9 @@ def _compare(f, want_fn, variants):
         for variant, hint in variants:
             if close(got, variant(*_parts(w, a_prev, b, y), w, a_prev)):
                 raise Hint(hint)
+        if close(got, want_fn(w, a_prev, b, y), rtol=2e-2, atol=1e-4):
+            raise Hint(f"Close ({float(got):.6g} against {float(want_fn(w, a_prev, b, y)):.6g}) but not equal: "
+                       "is something rounded? Return the exact product, unrounded.")
         raise Hint(f"For w={w}, a(L-1)={a_prev}, b={b}, y={y} your answer {float(got):.4f} is off. "
                    "Write the three links: dz/d(parameter), then da/dz = sigma'(z), then dC_0/da = 2(a - y), "
                    "and multiply them.")
@@ -40,6 +43,7 @@ def _compare(f, want_fn, variants):
     (lambda w, a_prev, b, y: 2 * (1 / (1 + np.exp(-(w * a_prev + b))) - y), "sigma'(z)"),
     (lambda w, a_prev, b, y: dc_db(w, a_prev, b, y) / 2, "factor 2"),
     (lambda w, a_prev, b, y: a_prev * dc_db(w, a_prev, b, y), "dz/db = 1"),
+    (lambda w, a_prev, b, y: round(float(dc_db(w, a_prev, b, y)), 3), "rounded"),
 ])
 def _check_dc_db(f):
     _compare(f, dc_db, [
@@ -66,6 +70,7 @@ def dc_da_prev(w, a_prev, b, y):
     (lambda w, a_prev, b, y: a_prev * dc_db(w, a_prev, b, y), "w^(L)"),
     (lambda w, a_prev, b, y: w * 2 * (1 / (1 + np.exp(-(w * a_prev + b))) - y), "sigma'(z)"),
     (lambda w, a_prev, b, y: dc_db(w, a_prev, b, y), "w^(L)"),
+    (lambda w, a_prev, b, y: round(float(dc_da_prev(w, a_prev, b, y)), 2), "rounded"),
 ])
 def _check_dc_da_prev(f):
     _compare(f, dc_da_prev, [
@@ -185,7 +190,7 @@ def _check_dc_dw_prev(f):
         for variant, hint in _DW_PREV_VARIANTS:
             if close(got, variant(p)):
                 raise Hint(hint)
-        if close(got, want, rtol=5e-3, atol=1e-4):
+        if close(got, want, rtol=2e-2, atol=1e-4):
             raise Hint(f"Close ({float(got):.6g} against {want:.6g}) but not equal: is something rounded? "
                        "Return the exact product, unrounded.")
         raise Hint(f"For a(L-2)={case[0]}, w(L-1)={case[1]}, b(L-1)={case[2]}, w(L)={case[3]}, b(L)={case[4]}, "
