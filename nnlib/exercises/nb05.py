@@ -351,6 +351,9 @@ def _as_arrays(part, name, want, where):
             raise Hint(f"{name}[{l}] is not an array of numbers (got {type(items[l]).__name__}).") from None
         if v.dtype == np.float16:
             raise Hint(f"{name}[{l}] is float16: too coarse to compare. Compute in float64 (or float32).")
+        if v.shape == w.shape and not np.all(np.isfinite(v)):
+            raise Hint(f"{name}[{l}] contains NaN or infinity ({where}): look for a division by zero or an "
+                       "overflow, e.g. np.exp of a large number (1 / (1 + np.exp(-z)) is safe).")
         if v.shape != w.shape:
             extra = ""
             if v.shape == w.shape[::-1] and v.ndim == 2:
