@@ -322,3 +322,37 @@ def test_strongest_weight_message_is_not_the_hebbian_slogan():
     message = check("04.strongest_weight", 1).message
     assert "fire together" not in message and "brightest" in message
     assert nb04.A_PREV.argmax() == 1
+
+
+def test_scaled_weights_are_why_the_loop_starts_small():
+    """Notebook 05: 'with N(0, 1) weights this network learns more slowly' in the same budget."""
+    namespace = {"np": np, "Network": Network, "load_digits": load_digits}
+    source = "".join(notebook_cell("def sgd(backprop")["source"])
+    assert 'init="scaled"' in source
+    exec(source.replace('init="scaled", ', ""), namespace)
+    _, (X_test, y_test) = load_digits()
+    assert namespace["sgd"](nb05.backprop).accuracy(X_test, y_test) < 0.90
+
+
+# ---- the notebooks' figures carry alt text; the new chain picture ----------------------------------
+@pytest.mark.parametrize("name", ["04-backprop-intuition", "05-chain-rule"])
+def test_every_figure_has_one_alt_text_per_image(name):
+    cells = json.loads((REPO / "notebooks" / f"{name}.ipynb").read_text())["cells"]
+    for i, c in enumerate(cells):
+        if c["cell_type"] != "code":
+            continue
+        images = sum("image/png" in o.get("data", {}) for o in c["outputs"])
+        alt = c["metadata"].get("alt", [])
+        assert len(alt) == images, f"{name} cell {i}: {images} images, {len(alt)} alt texts"
+        assert all(len(a) > 40 and "image" not in a.lower().split()[:2] for a in alt), (name, i, alt)
+
+
+def test_chain_diagram_one_layer_further_back():
+    import matplotlib
+    matplotlib.use("Agg")
+    from nnlib import plots
+    fig = plots.chain_diagram("w_prev")
+    coloured = [t for t in fig.axes[0].texts if t.get_text().startswith("$\\frac")]
+    assert len(coloured) == 5  # the five links from w^(L-1) to C_0
+    with pytest.raises(ValueError, match="w_prev"):
+        plots.chain_diagram("x")
