@@ -263,7 +263,7 @@ def test_printed_times_are_caught_by_the_nbval_sanitizer():
     cfg = (REPO / "tests" / "nbval-sanitize.cfg").read_text().splitlines()
     pairs = [(cfg[i].split(": ", 1)[1], cfg[i + 1].split(": ", 1)[1])
              for i in range(len(cfg) - 1) if cfg[i].startswith("regex:")]
-    out = text_of(notebook_cell("def some_central_differences"))
+    out = text_of(notebook_cell("def one_evaluation_of_central_differences"))
     assert out.count("per step") == 2
     for pattern, replacement in pairs:
         out = re.sub(pattern, replacement, out)
