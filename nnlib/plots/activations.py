@@ -12,9 +12,10 @@ def chain_diagram(highlight="w", title=None):
 
     Computation flows left to right (w, a, b -> z -> a -> C_0); the chain rule walks back from
     C_0. highlight: "w", "b" or "a" picks the path from w^(L), b^(L) or a^(L-1) to C_0 that is
-    drawn in colour, with the partial derivative on each link."""
-    if highlight not in ("w", "b", "a", None):
-        raise ValueError(f"highlight must be 'w', 'b', 'a' or None; got {highlight!r}.")
+    drawn in colour, with the partial derivative on each link; "w_prev" the path from w^(L-1),
+    one layer further back."""
+    if highlight not in ("w", "b", "a", "w_prev", None):
+        raise ValueError(f"highlight must be 'w', 'b', 'a', 'w_prev' or None; got {highlight!r}.")
     nodes = {"w1": (0, 1, "$w^{(L-1)}$"), "a0": (0, 0, "$a^{(L-2)}$"), "b1": (0, -1, "$b^{(L-1)}$"),
              "z1": (1.2, 0, "$z^{(L-1)}$"), "a1": (2.4, 0, "$a^{(L-1)}$"),
              "w2": (2.4, 1, "$w^{(L)}$"), "b2": (2.4, -1, "$b^{(L)}$"),
@@ -22,11 +23,17 @@ def chain_diagram(highlight="w", title=None):
              "C": (6.0, 0, "$C_0$")}
     edges = [("w1", "z1"), ("a0", "z1"), ("b1", "z1"), ("z1", "a1"), ("a1", "z2"), ("w2", "z2"),
              ("b2", "z2"), ("z2", "a2"), ("a2", "C"), ("y", "C")]
-    start = {"w": "w2", "b": "b2", "a": "a1", None: None}[highlight]
+    start = {"w": "w2", "b": "b2", "a": "a1", "w_prev": "w1", None: None}[highlight]
     first = {"w2": r"$\partial z^{(L)} / \partial w^{(L)}$", "b2": r"$\partial z^{(L)} / \partial b^{(L)}$",
              "a1": r"$\partial z^{(L)} / \partial a^{(L-1)}$"}
     path = {(start, "z2"): first.get(start), ("z2", "a2"): r"$\partial a^{(L)} / \partial z^{(L)}$",
             ("a2", "C"): r"$\partial C_0 / \partial a^{(L)}$"} if start else {}
+    if start == "w1":
+        path = {("w1", "z1"): r"$\frac{\partial z^{(L-1)}}{\partial w^{(L-1)}}$",
+                ("z1", "a1"): r"$\frac{\partial a^{(L-1)}}{\partial z^{(L-1)}}$",
+                ("a1", "z2"): r"$\frac{\partial z^{(L)}}{\partial a^{(L-1)}}$",
+                ("z2", "a2"): r"$\frac{\partial a^{(L)}}{\partial z^{(L)}}$",
+                ("a2", "C"): r"$\frac{\partial C_0}{\partial a^{(L)}}$"}
     fig, ax = plt.subplots(figsize=(10, 3.6))
     for u, v in edges:
         (x0, y0, _), (x1, y1, _) = nodes[u], nodes[v]
