@@ -8,12 +8,18 @@ For one training example (x, y) and the cost C = 1/2 ||a^(L) - y||^2 (nnlib's qu
 
   * the output layer wants each activation nudged by  -(a_j - y_j)  (= -dC/da_j): up when it is
     too low, down when it is too high, in proportion to how far off it is;
-  * neuron j can only change its activation through z_j, and a small change of z_j moves a_j by
-    sigma'(z_j) times as much, so the wish for z_j is  wish_a_j * sigma'(z_j);
-  * the three ways to follow that wish:
+  * neuron j can only change its activation through z_j, and z_j moves a_j with sensitivity
+    sigma'(z_j): a push on z_j is only sigma'(z_j) as effective on a_j (a saturated neuron barely
+    responds). The push that the cost's slope asks of z_j is therefore  wish_z_j = wish_a_j * sigma'(z_j)
+    (the chain rule: dC/dz_j = dC/da_j * da_j/dz_j), not the wish for a_j divided by anything;
+  * the three ways to follow that push:
       the bias        b_j     by  wish_z_j                 (one for one)
-      each weight     w_jk    by  wish_z_j * a_k           (more for brighter previous neurons:
-                                                            "neurons that fire together wire together")
+      each weight     w_jk    by  wish_z_j * a_k           (the largest changes join the brightest
+                                                            previous neurons to the neurons we most
+                                                            want to change, which may be dim now: a
+                                                            loose cousin of "fire together, wire
+                                                            together", driven by the error, not by
+                                                            joint activity)
       each previous   a_k     by  wish_z_j * w_jk          (more through stronger connections)
   * every neuron j of a layer has its own wish for a_k; adding them up gives the previous layer's
     wishes, and the same reasoning repeats one layer further back.
