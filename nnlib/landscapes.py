@@ -163,6 +163,17 @@ class Bowl:
         """Gradient descent converges for eta < 2 / lam_max and diverges above."""
         return 2.0 / float(self.curvatures.max())
 
+    @property
+    def best_eta(self):
+        """The fastest learning rate, 2 / (lam_min + lam_max): it makes the gentle and the steep
+        direction shrink by the same factor (lam_max - lam_min) / (lam_max + lam_min) per step."""
+        return 2.0 / float(self.curvatures.min() + self.curvatures.max())
+
+    def rate(self, eta):
+        """How much one step multiplies the distance to the minimum, in the slowest direction:
+        max over the curvatures lam of |1 - eta lam| (below 1: converges; the smaller, the faster)."""
+        return float(np.max(np.abs(1.0 - float(eta) * self.curvatures)))
+
     def cost(self, w):
         """C at w of shape (..., 2): works on a single point or on a whole grid."""
         d = np.asarray(w, dtype=float) - self.minimum

@@ -322,3 +322,14 @@ def test_notebook_3_and_6_exercises_accept_their_solutions():
     assert len([n for n in names if n.startswith("06.")]) >= 2
     for name in names:
         assert check(name, exercises.REGISTRY[name].solution).passed, name
+
+
+def test_the_best_eta_of_a_quadratic_valley_is_two_over_the_sum_of_curvatures(bowl):
+    assert bowl.best_eta == pytest.approx(2 / 11)
+    etas = np.linspace(0.01, 0.199, 400)
+    rates = [bowl.rate(e) for e in etas]
+    assert etas[int(np.argmin(rates))] == pytest.approx(bowl.best_eta, abs=1e-3)
+    assert bowl.rate(bowl.best_eta) == pytest.approx(9 / 11)
+    assert bowl.rate(0.1) == pytest.approx(0.9) and bowl.rate(0.19) == pytest.approx(0.9)
+    end = {e: L.gradient_descent(bowl.cost, bowl.gradient, bowl.start, e, 50).final_cost for e in (0.1, bowl.best_eta, 0.19)}
+    assert end[bowl.best_eta] < 1e-3 * min(end[0.1], end[0.19]), "the best eta ends far lower than 0.1 or 0.19"

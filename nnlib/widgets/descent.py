@@ -98,7 +98,10 @@ class LearningRateExplorer(Explorer):
 
     def readout_text(self, r):
         path = r["path"]
-        head = f"<b>η = {r['eta']:.3g}</b> (diverges above 2/λ<sub>max</sub> = {self.bowl.critical_eta:.3g}): "
+        b = self.bowl
+        head = (f"<b>η = {r['eta']:.3g}</b> (each step multiplies the distance by {b.rate(r['eta']):.3g} in the slowest "
+                f"direction; fastest at 2/(λ<sub>min</sub>+λ<sub>max</sub>) = {b.best_eta:.3g}, diverges above "
+                f"2/λ<sub>max</sub> = {b.critical_eta:.3g}): ")
         if path.diverged:
             return head + _error(path.message)
         verdict = VERDICT[r["verdict"]]
