@@ -85,7 +85,7 @@ def _check_critical_eta(answer):
         x = float(answer)
     except (TypeError, ValueError):
         raise Hint("Answer with one number, like 0.05.") from None
-    if close(x, CRITICAL_ETA, rtol=1e-9):
+    if close(x, CRITICAL_ETA, rtol=1e-6):
         return ("Above eta = 0.5, |1 - 4 eta| > 1: every step lands further from the minimum than "
                 "the last, on alternating sides. Between 0.25 and 0.5 it zigzags but converges.")
     if close(x, 0.25, rtol=1e-9):
@@ -128,7 +128,7 @@ def _check_best_eta(answer):
     except (TypeError, ValueError):
         raise Hint("Answer with one number, like 0.05.") from None
     factor = lambda e: max(abs(1 - e * 1.0), abs(1 - e * 4.0))
-    if close(x, BEST_ETA, rtol=1e-9):
+    if close(x, BEST_ETA, rtol=1e-6):
         return "eta = 2 / (lambda_min + lambda_max) = 0.4: both directions shrink by 0.6 per step."
     if close(x, 0.5, rtol=1e-9):
         raise Hint("0.5 = 2 / lambda_max is the stability limit: there the steep direction no longer "
