@@ -199,6 +199,8 @@ def minibatch_gradients(samples, full, n=None, title=None):
         ax2.plot(m, s, marker="o", ms=10, color=batch_color(m, n), mec="black", ls="none")
     ax2.set(xscale="log", yscale="log", xlabel="batch size $m$", ylabel="spread (rms distance)",
             title="spread around the full gradient")
+    ax2.set_xlim(ms.min() / 1.5, ms.max() * 1.5)
+    ax2.set_ylim(min(spread) / 1.6, max(spread) * 1.6)
     _plain_log_ticks(ax2.xaxis, ms)
     _plain_log_ticks(ax2.yaxis, spread)
     ax2.legend(fontsize=11)
