@@ -171,11 +171,12 @@ def batch_size_paths(surface, paths, labels, title=None, n=None):
     return fig
 
 
-def minibatch_gradients(samples, full, n=None, title=None):
+def minibatch_gradients(samples, full, n=None, sigma=None, title=None):
     """How noisy a mini-batch gradient is. Left: many mini-batch gradients (dC/dw, dC/db) for a few
     batch sizes, scattered around the full gradient (the star); right: their spread (rms distance
-    from the full gradient) against m, on log axes, with the line spread(1) / sqrt(m).
-    samples: {m: array (draws, 2)}; full: the full gradient (2,)."""
+    from the full gradient) against m, on log axes, with the line spread(1) / sqrt(m) and, given sigma
+    (the spread of single examples' gradients) and n, the prediction sigma / sqrt(m) * sqrt((n - m) / (n - 1))
+    for batches drawn without replacement. samples: {m: array (draws, 2)}; full: the full gradient (2,)."""
     full = np.asarray(full, dtype=float)
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4.4), width_ratios=[1.2, 1])
     sizes = sorted(samples)
@@ -195,6 +196,10 @@ def minibatch_gradients(samples, full, n=None, title=None):
     ms = np.asarray(sizes, dtype=float)
     ax2.plot(ms, spread[0] / np.sqrt(ms / ms[0]), color="0.45", ls="--", lw=1.5,
              label=r"$\propto 1/\sqrt{m}$")
+    if sigma is not None and n is not None:
+        mm = np.geomspace(ms.min(), ms.max(), 50)
+        ax2.plot(mm, sigma / np.sqrt(mm) * np.sqrt((n - mm) / (n - 1)), color="0.2", ls=":", lw=2.0,
+                 label=r"$\frac{\sigma}{\sqrt{m}}\sqrt{\frac{n-m}{n-1}}$")
     for m, s in zip(sizes, spread):
         ax2.plot(m, s, marker="o", ms=10, color=batch_color(m, n), mec="black", ls="none")
     ax2.set(xscale="log", yscale="log", xlabel="batch size $m$", ylabel="spread (rms distance)",
