@@ -205,12 +205,13 @@ class BatchSizeExplorer(Explorer):
         ref_map = dict(plots.batch_style(n, n, on_map=True), lw=1.8)
         ref = dict(plots.batch_style(n, n), lw=1.8)
         self.ref_path, = ax.plot([], [], marker="o", ms=4, label=f"full batch (m = n = {n})", **ref_map)
-        self.path_line, = ax.plot([], [], lw=1.3)
+        self.path_line, = ax.plot([], [], lw=1.3)       # the path (outlined, see update) ...
+        self.path_dots, = ax.plot([], [], ls="none", marker="o", ms=3, mec="black", mew=0.4)  # ... its steps
         self.end_dot, = ax.plot([], [], marker="o", ms=9, mec="white", ls="none")
         ax.legend(loc="lower right", fontsize=10, frameon=True, framealpha=0.85)
         # the slider's batch size, in its own colour (a legend entry could not change colour)
-        self.label = ax.text(0.03, 0.97, "", transform=ax.transAxes, va="top", ha="left", fontsize=12,
-                             fontweight="bold", bbox=dict(boxstyle="round", fc="white", ec="0.6", lw=3, alpha=0.95))
+        self.label = ax.text(0.03, 0.03, "", transform=ax.transAxes, va="bottom", ha="left", fontsize=12,
+                             color="white")
         self.ref_step, = ax_step.plot([], [], marker="o", ms=4, **ref)
         self.batch_dots, = ax_step.plot([], [], ls="none", marker=".", ms=3, alpha=0.45,
                                         color="0.5", label="cost of each step's batch")
@@ -219,7 +220,7 @@ class BatchSizeExplorer(Explorer):
         self.ref_epoch, = ax_epoch.plot([], [], marker="o", ms=4, **ref)
         self.epoch_line, = ax_epoch.plot([], [], lw=1.8)
         self.epoch_marks, = ax_epoch.plot([], [], ls="none", marker="D", ms=6, mec="black", mew=0.6)
-        self.animate(self.ref_path, self.path_line, self.end_dot, self.ref_step, self.batch_dots,
+        self.animate(self.ref_path, self.path_line, self.path_dots, self.end_dot, self.ref_step, self.batch_dots,
                      self.step_line, self.ref_epoch, self.epoch_line, self.epoch_marks, self.label)
 
     def update(self, r):
@@ -227,7 +228,7 @@ class BatchSizeExplorer(Explorer):
         c = plots.batch_color(m, n)
         self.path_line.set_path_effects(plots.batch_style(m, n, on_map=True)["path_effects"])
         self.label.set_text(f"m = {m}, η = {r['eta']:g}")
-        self.label.get_bbox_patch().set_edgecolor(c)
+        self.path_dots.set_color(c)
         on_white = plots.batch_style(m, n).get("path_effects", [])
         self.step_line.set_path_effects(on_white)
         self.epoch_line.set_path_effects(on_white)
@@ -240,8 +241,7 @@ class BatchSizeExplorer(Explorer):
         self.end_dot.set_markeredgecolor("white" if m >= n else "black")
         self.epoch_marks.set_color(c)
         self.path_line.set_data(p[:, 0], p[:, 1])
-        self.path_line.set_marker("o" if k <= 60 else "None")
-        self.path_line.set_markersize(3)
+        self.path_dots.set_data(p[:, 0] if k <= 60 else [], p[:, 1] if k <= 60 else [])
         self.end_dot.set_data([p[-1, 0]], [p[-1, 1]])
         self.ref_path.set_data(r["ref_points"][:, 0], r["ref_points"][:, 1])
         steps = np.arange(len(r["costs"]))
