@@ -333,3 +333,48 @@ def test_the_best_eta_of_a_quadratic_valley_is_two_over_the_sum_of_curvatures(bo
     assert bowl.rate(0.1) == pytest.approx(0.9) and bowl.rate(0.19) == pytest.approx(0.9)
     end = {e: L.gradient_descent(bowl.cost, bowl.gradient, bowl.start, e, 50).final_cost for e in (0.1, bowl.best_eta, 0.19)}
     assert end[bowl.best_eta] < 1e-3 * min(end[0.1], end[0.19]), "the best eta ends far lower than 0.1 or 0.19"
+
+
+def test_notebook_6_claims_about_the_explorer_at_its_defaults():
+    """What notebook 06 says about the batch-size explorer at its defaults (each m at its own eta)."""
+    from nnlib.widgets.descent import BatchSizeExplorer
+    e = BatchSizeExplorer()
+    n, best = e.model.n, e.best_cost
+    cost = lambda m, E: float(e.compute(batch_size=m, epochs=E)["costs"][-1])
+    assert e.etas[n] == 1.5 and e.etas[10] == 0.2 and e.etas[1] == 0.02
+    assert round(cost(10, 3), 3) == round(best, 3) == 0.096 and round(cost(n, 3), 3) == 0.138
+    assert round(cost(n, 10), 3) == 0.096 and cost(n, 5) > cost(n, 10)
+    assert all(0.13 <= cost(m, 1) <= 0.20 for m in (1, 2, 5, 10, 20, 50))
+    assert round(cost(100, 1), 2) == 0.20 and round(cost(n, 1), 2) == 0.83
+    assert all(cost(m, 2) <= 0.1015 for m in (1, 2, 5, 10, 20, 50))
+    per_step = {m: e.paths[m].costs[1:4] for m in e.batch_sizes}
+    assert all(np.all(per_step[m] > per_step[n]) for m in (1, 2, 5, 10, 20, 50)), "per step the full batch leads"
+    assert per_step[100][1] < per_step[n][1], "m = 100 edges ahead from its second step"
+
+
+def test_batch_size_pictures_use_one_colour_per_batch_size():
+    import matplotlib.pyplot as plt
+    from nnlib import plots
+    plots.use_style()
+    model = toy()
+    paths = [L.minibatch_descent(model, eta, m, epochs=2) for m, eta in ((1, 0.02), (10, 0.2), (200, 1.5))]
+    surface = (*L.grid(model.cost, model.xlim, model.ylim, 20), model.best(), ("w", "b"))
+    fig = plots.batch_size_paths(surface, paths, ["a", "b", "c"], n=model.n)
+    pick = lambda ax: [l for l in ax.get_lines() if l.get_label() in ("a", "b", "c")]
+    left, right = pick(fig.axes[0]), pick(fig.axes[1])
+    assert len(left) == len(right) == 3
+    for p, l1, l2 in zip(paths, left, right):
+        want = plots.batch_color(p.batch_size, model.n)
+        assert matplotlib.colors.same_color(l1.get_color(), want) and matplotlib.colors.same_color(l2.get_color(), want)
+    assert np.allclose(right[0].get_xdata(), paths[0].epochs * model.n), "x axis: examples processed"
+    assert len({plots.batch_color(m) for m in (1, 2, 5, 10, 20, 50, 100)} | {plots.batch_color(200, 200)}) == 8
+    plt.close(fig)
+    fig = plots.batch_size_tradeoff([1, 3, 10, 30, 100, 300, 1000, 2000], [0.3, 0.1, 0.04, 0.02, 0.015, 0.014, 0.011, 0.019],
+                                    [0.25, 0.25, 0.27, 0.33, 0.42, 0.45, 0.49, 0.9], [0.6] * 8)
+    fig.canvas.draw()
+    for ax in fig.axes[:2]:
+        for axis in (ax.xaxis, ax.yaxis):
+            assert all(not t.get_text() for t in axis.get_minorticklabels()), "no minor tick labels to overlap"
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels == ["1", "3", "10", "30", "100", "300", "1k", "2k"], labels
+    plt.close(fig)
