@@ -139,7 +139,8 @@ def test_solution_of_a_conceptual_question_explains_why(name, capsys):
 
 
 def test_solution_of_a_function_exercise_shows_code_with_its_reasoning(capsys):
-    for name in ("01.n_params", "02.cost", "03.gd_step", "06.steps_per_epoch"):
+    for name in ("01.sigmoid", "01.layer_z", "01.n_params", "02.one_hot", "02.cost", "03.gd_step",
+                 "03.steepest_weight", "06.minibatches", "06.steps_per_epoch"):
         solution(name)
         text = capsys.readouterr().out
         assert "def " in text and '"""' in text, name
