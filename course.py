@@ -3,7 +3,8 @@
 
     python3 course.py lab        set up (or refresh) .venv, then open JupyterLab on notebooks/
     python3 course.py test       set up (or refresh) .venv with the test tools, then run every test
-    python3 course.py execute    re-run notebooks top to bottom and save their outputs (contributors)
+    python3 course.py execute    re-run notebooks top to bottom and save their outputs (contributors);
+                                 execute --check re-runs them without saving and lists changed outputs
     python3 course.py bench      run the benchmarks and print their figures
     python3 course.py links      regenerate the Binder launch links from pyproject.toml (contributors)
     python3 course.py slides     build offline reveal.js slide decks into slides/ (instructors)
@@ -102,10 +103,16 @@ def problems_in_outputs(path):
     return found
 
 
+EXECUTE_ENV = {"PYTHONHASHSEED": "0", "NNLIB_EXECUTING": "1"}
+
+
 def execute(args):
-    """Re-run notebooks top to bottom in a fresh kernel and save them with their outputs."""
+    """Re-run notebooks top to bottom in a fresh kernel and save them with their outputs.
+    With --check: re-run them without saving, and list the text outputs that changed."""
     ensure_venv("test")
-    env = dict(os.environ, PYTHONHASHSEED="0", NNLIB_EXECUTING="1")
+    if "--check" in args:
+        sys.exit(check_outputs([a for a in args if a != "--check"]))
+    env = dict(os.environ, **EXECUTE_ENV)
     failed = []
     for path in notebook_paths(args):
         result = run([PYTHON, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
@@ -117,6 +124,99 @@ def execute(args):
             print(f"{path.name}: " + "; ".join(problems), file=sys.stderr)
     if failed:
         die("fix these notebooks before committing them: " + ", ".join(failed))
+
+
+# ---- execute --check: which saved text outputs would a fresh run change? -------------------------
+# Self-contained: it re-runs each notebook into a temporary directory (the committed file is never
+# written), then compares the text outputs cell by cell after nbval's sanitizers, as nbval would.
+SANITIZE_CFG = ROOT / "tests" / "nbval-sanitize.cfg"
+IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
+
+
+def read_sanitizers(path=SANITIZE_CFG):
+    """The (regex, replacement) pairs of an nbval sanitize file, in file order, read the way nbval
+    reads them: each `regex: ...` line followed by its `replace: ...` line."""
+    import re
+    pairs = re.findall(r"^regex: (.*)$\n^replace: (.*)$", Path(path).read_text(), flags=re.MULTILINE)
+    return [(re.compile(regex), replace) for regex, replace in pairs]
+
+
+def text_outputs(cell, sanitizers):
+    """A code cell's text outputs (streams, and the text/plain of results and displays), joined
+    in output order, sanitized. Images and widget views are not text: nbval skips them too."""
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            text = "".join(out.get("text", ""))
+        elif "text/plain" in out.get("data", {}):
+            text = "".join(out["data"]["text/plain"]) + "\n"
+        elif out.get("output_type") == "error":
+            text = f"{out.get('ename')}: {out.get('evalue')}\n"
+        else:
+            continue
+        for regex, replace in sanitizers:
+            text = regex.sub(replace, text)
+        parts.append(text)
+    return "".join(parts)
+
+
+def changed_outputs(committed, fresh, sanitizers, context=1):
+    """[(cell number, first source line, diff lines)] for every code cell whose sanitized text output
+    differs between two versions of a notebook (dicts). Cells tagged nbval-ignore-output or
+    nbval-skip are left out, as nbval leaves them out."""
+    import difflib
+    old_cells, new_cells = committed["cells"], fresh["cells"]
+    if len(old_cells) != len(new_cells):
+        return [(None, "", [f"the notebook has {len(old_cells)} cells but the run produced {len(new_cells)}"])]
+    changes = []
+    for i, (old, new) in enumerate(zip(old_cells, new_cells)):
+        if old.get("cell_type") != "code" or IGNORE_TAGS & set(old.get("metadata", {}).get("tags", [])):
+            continue
+        a, b = text_outputs(old, sanitizers), text_outputs(new, sanitizers)
+        if a != b:
+            diff = [line.rstrip("\n") for line in difflib.unified_diff(
+                a.splitlines(True), b.splitlines(True), "committed", "fresh run", n=context, lineterm="\n")][2:]
+            first = "".join(old.get("source", "")).strip().splitlines()[:1]
+            changes.append((i, first[0] if first else "", diff[:12] + (["  ..."] if len(diff) > 12 else [])))
+    return changes
+
+
+def check_outputs(args, python=None, out=None):
+    """Re-run each notebook into a temporary directory (same kernel environment as execute) and
+    print every text output that changed against the committed one. Returns the exit status:
+    0 when nothing changed, 1 when something did (or a run failed)."""
+    import tempfile
+    out = out or sys.stdout
+    python = python or PYTHON
+    sanitizers = read_sanitizers()
+    env = dict(os.environ, **EXECUTE_ENV)
+    status = 0
+    for path in notebook_paths(args):
+        with tempfile.TemporaryDirectory(prefix="course-check-") as tmp:
+            # The kernel runs in the notebook's own folder (as execute runs it); only the output
+            # file goes to the temporary directory.
+            result = subprocess.run(
+                [str(python), "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+                 "--output-dir", tmp, "--output", path.name, "--ExecutePreprocessor.timeout=300",
+                 "--ExecutePreprocessor.record_timing=False", str(path)],
+                cwd=ROOT, env=env, capture_output=True, text=True)
+            fresh_path = Path(tmp) / path.name
+            if result.returncode != 0 or not fresh_path.exists():
+                print(f"{path.name}: the run failed:\n{result.stderr[-2000:]}", file=out)
+                status = 1
+                continue
+            changes = changed_outputs(json.loads(path.read_text()), json.loads(fresh_path.read_text()),
+                                      sanitizers)
+        if not changes:
+            print(f"{path.name}: every text output as committed", file=out)
+            continue
+        status = 1
+        print(f"{path.name}: {len(changes)} cell{'s' * (len(changes) != 1)} with changed output", file=out)
+        for i, first, diff in changes:
+            print(f"  cell {i}: {first[:70]}" if i is not None else "  " + diff[0], file=out)
+            for line in (diff if i is not None else []):
+                print(f"      {line}", file=out)
+    return status
 
 
 def bench(args):

@@ -163,6 +163,17 @@ class Bowl:
         """Gradient descent converges for eta < 2 / lam_max and diverges above."""
         return 2.0 / float(self.curvatures.max())
 
+    @property
+    def best_eta(self):
+        """The fastest learning rate, 2 / (lam_min + lam_max): it makes the gentle and the steep
+        direction shrink by the same factor (lam_max - lam_min) / (lam_max + lam_min) per step."""
+        return 2.0 / float(self.curvatures.min() + self.curvatures.max())
+
+    def rate(self, eta):
+        """How much one step multiplies the distance to the minimum, in the slowest direction:
+        max over the curvatures lam of |1 - eta lam| (below 1: converges; the smaller, the faster)."""
+        return float(np.max(np.abs(1.0 - float(eta) * self.curvatures)))
+
     def cost(self, w):
         """C at w of shape (..., 2): works on a single point or on a whole grid."""
         d = np.asarray(w, dtype=float) - self.minimum
@@ -293,6 +304,15 @@ class Neuron:
         delta = (a - y) * self.sigma.prime(z, a)
         return np.array([np.mean(delta * x), np.mean(delta)])
 
+    def gradients(self, P, idx=None):
+        """The gradient at many parameter points at once: P of shape (k, 2) -> (k, 2)."""
+        x, y = (self.x, self.y) if idx is None else (self.x[idx], self.y[idx])
+        P = np.asarray(P, dtype=float)
+        z = P[:, :1] * x + P[:, 1:]
+        a = self.sigma(z)
+        delta = (a - y) * self.sigma.prime(z, a)
+        return np.stack([np.mean(delta * x, axis=-1), np.mean(delta, axis=-1)], axis=-1)
+
     def best(self, steps=5000, eta=None):
         """The minimum of the full cost (by many full-batch steps; exact for the linear neuron)."""
         if self.sigma.name == "identity":
@@ -348,3 +368,65 @@ def minibatch_descent(model, eta, batch_size, epochs=3, start=None, seed=0, blow
     path.batch_costs, path.epochs = np.array(batch_costs), np.array(done)
     path.batch_size, path.steps_per_epoch = m, per_epoch
     return path
+
+
+# ---- a fair comparison: each batch size at its own good learning rate ---------------------------
+ETA_GRID = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 1.5, 2.0)
+
+
+def _sweep_final_costs(model, etas, batch_size, epochs, seed, blowup=1e3):
+    """minibatch_descent's final full cost for every eta at once (the same shuffles and steps,
+    one run per eta, vectorised over eta; inf where that run diverged)."""
+    n, m = model.n, batch_size
+    rng = np.random.default_rng(seed)
+    P = np.tile(np.asarray(model.start, dtype=float), (len(etas), 1))
+    eta = np.asarray(etas, dtype=float)[:, None]
+    c0 = float(model.cost(model.start))
+    alive = np.ones(len(etas), dtype=bool)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(epochs):
+            order = rng.permutation(n) if m < n else np.arange(n)
+            for k in range(0, n, m):
+                idx = np.sort(order[k:k + m])
+                P = np.where(alive[:, None], P - eta * model.gradients(P, idx), P)
+                c = model.cost(P)
+                alive &= np.isfinite(c) & (c <= blowup * max(c0, 1e-12)) & np.all(np.isfinite(P), axis=1)
+    return np.where(alive, model.cost(P), np.inf)
+
+
+def eta_sweep(model, batch_size, epochs=3, etas=ETA_GRID, seeds=(0, 1, 2)):
+    """The full cost after `epochs` passes of mini-batch descent with `batch_size` (the runs of
+    minibatch_descent), for every eta in `etas`, averaged over the shuffles `seeds` (inf where any
+    run diverged). Returns {eta: mean final cost}."""
+    if len(etas) == 0 or len(seeds) == 0:
+        raise ValueError("eta_sweep needs at least one learning rate in etas and one seed in seeds.")
+    etas = [_check_eta(e) for e in etas]
+    m, epochs = _check_count("batch_size", batch_size, 1), _check_count("epochs", epochs)
+    if hasattr(model, "gradients"):
+        runs = np.array([_sweep_final_costs(model, etas, m, epochs, s) for s in seeds])
+    else:  # any model with cost(p, idx), gradient(p, idx) and n: one run at a time
+        runs = np.array([[math.inf if p.diverged else p.final_cost for p in
+                          (minibatch_descent(model, e, m, epochs, seed=s) for e in etas)] for s in seeds])
+    return {e: float(c) for e, c in zip(etas, runs.mean(axis=0))}
+
+
+def best_eta(model, batch_size, epochs=3, etas=ETA_GRID, seeds=(0, 1, 2)):
+    """The eta of `etas` whose runs end lowest on average after `epochs` epochs (see eta_sweep):
+    the batch size's own good learning rate for that budget of examples. Ties go to the smaller eta."""
+    table = eta_sweep(model, batch_size, epochs, etas, seeds)
+    return min(table, key=lambda eta: (table[eta], eta))
+
+
+def gradient_spread(model, p, batch_size, draws=300, seed=0):
+    """`draws` mini-batch gradients at p, each from `batch_size` examples drawn at random without
+    replacement (as inside an epoch). Returns (gradients (draws, 2), the full gradient (2,)).
+
+    Every example is equally likely to be in a batch, so the mean of a batch's gradient is the full
+    gradient: an unbiased estimate. Its spread around it shrinks like 1 / sqrt(m) (times
+    sqrt((n - m) / (n - 1)), the correction for drawing without replacement from n examples)."""
+    m = _check_count("batch_size", batch_size, 1)
+    if m > model.n:
+        raise ValueError(f"batch_size must be at most the {model.n} examples; got {m}.")
+    rng = np.random.default_rng(seed)
+    grads = np.array([model.gradient(p, rng.choice(model.n, size=m, replace=False)) for _ in range(draws)])
+    return grads, model.gradient(p)

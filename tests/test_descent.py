@@ -1,5 +1,6 @@
 """Gradient descent and mini-batch descent: nnlib.landscapes (no widgets), the learning-rate and
 batch-size explorers' compute/update/readout (no browser), and the exercises of notebooks 3 and 6."""
+import matplotlib
 import numpy as np
 import pytest
 
@@ -176,6 +177,42 @@ def test_minibatch_divergence_is_reported():
     assert np.all(np.isfinite(path.points)) and len(path.batch_costs) == path.steps
 
 
+@pytest.mark.parametrize("m", [1, 7, 200])
+def test_eta_sweep_is_minibatch_descent_for_every_eta(m):
+    model = toy()
+    etas = (0.02, 0.5, 1.5, 2.0)
+    table = L.eta_sweep(model, m, epochs=2, etas=etas, seeds=(0, 4))
+    for eta in etas:
+        runs = [L.minibatch_descent(model, eta, m, 2, seed=s) for s in (0, 4)]
+        want = np.inf if any(p.diverged for p in runs) else np.mean([p.final_cost for p in runs])
+        assert table[eta] == pytest.approx(want, rel=1e-12), (m, eta)
+
+
+def test_the_full_batch_is_stable_up_to_two_over_lambda_max():
+    model = toy()
+    lam = np.linalg.eigvalsh(np.cov(np.vstack([model.x, np.ones(model.n)]), bias=True)
+                             + np.outer([model.x.mean(), 1], [model.x.mean(), 1]))
+    assert 2 / lam.max() == pytest.approx(1.98, abs=0.01)
+    assert L.best_eta(model, model.n, epochs=3) == 1.5
+    assert not L.minibatch_descent(model, 1.9, model.n, epochs=50).diverged
+    assert L.minibatch_descent(model, 2.1, model.n, epochs=50).diverged
+
+
+def test_minibatch_gradient_is_unbiased_and_its_spread_shrinks_like_one_over_sqrt_m():
+    model = toy()
+    per_example = np.array([model.gradient(model.start, [i]) for i in range(model.n)])
+    full = model.gradient(model.start)
+    assert np.allclose(per_example.mean(axis=0), full)
+    sigma = np.sqrt(np.mean(np.sum((per_example - full) ** 2, axis=1)))
+    for m in (1, 10, 50):
+        g, f = L.gradient_spread(model, model.start, m, draws=2000, seed=1)
+        assert np.allclose(f, full)
+        spread = np.sqrt(np.mean(np.sum((g - full) ** 2, axis=1)))
+        theory = sigma / np.sqrt(m) * np.sqrt((model.n - m) / (model.n - 1))
+        assert spread == pytest.approx(theory, rel=0.06), m
+        assert np.linalg.norm(g.mean(axis=0) - full) < 4 * theory / np.sqrt(2000)
+
+
 @pytest.mark.parametrize("n,m,steps", [(200, 1, 200), (200, 10, 20), (200, 30, 7), (200, 200, 1), (200, 500, 1), (7, 2, 4)])
 def test_steps_per_epoch_counts_the_last_partial_batch(n, m, steps):
     assert L.steps_per_epoch(n, m) == steps
@@ -231,8 +268,33 @@ def test_batch_size_explorer_compute_update_readout():
     r = e.compute(batch_size=20, epochs=4)
     assert r["steps"] == 40 and len(r["batch_costs"]) == 40 and r["done"][-1] == pytest.approx(4.0)
     # the explorer's numbers are nnlib.landscapes' numbers
-    direct = L.minibatch_descent(e.model, e.eta, 20, epochs=4, seed=0)
+    direct = L.minibatch_descent(e.model, e.etas[20], 20, epochs=4, seed=0)
     assert np.array_equal(r["points"], direct.points)
+
+
+def test_batch_size_explorer_runs_each_batch_size_at_its_own_tuned_eta():
+    from nnlib.widgets.descent import BatchSizeExplorer
+    e = BatchSizeExplorer()
+    for m in (1, 10, e.model.n):
+        assert e.etas[m] == L.best_eta(e.model, m, epochs=3), m
+        assert e.paths[m].eta == e.etas[m]
+    assert e.etas[1] < e.etas[10] < e.etas[e.model.n], "small batches need small steps"
+    e.set(batch_size=10, epochs=3)
+    assert f"η = {e.etas[10]:g}, its own best" in e.readout.value and "examples processed" in e.readout.value
+    same = BatchSizeExplorer(eta=0.1, max_epochs=3)
+    assert set(same.etas.values()) == {0.1} and "its own best" not in same.readout.value
+
+
+def test_batch_size_explorer_one_colour_per_batch_size():
+    from nnlib import plots
+    from nnlib.widgets.descent import BatchSizeExplorer
+    e = BatchSizeExplorer(max_epochs=3)
+    for m in (1, 10, 50, e.model.n):
+        e.set(batch_size=m, epochs=2)
+        want = plots.batch_color(m, e.model.n)
+        for line in (e.path_line, e.step_line, e.epoch_line):
+            assert matplotlib.colors.same_color(line.get_color(), want), (m, line)
+    assert matplotlib.colors.same_color(e.ref_path.get_color(), plots.batch_color(e.model.n, e.model.n))
 
 
 def test_batch_size_explorer_extreme_slider_ends():
@@ -260,3 +322,59 @@ def test_notebook_3_and_6_exercises_accept_their_solutions():
     assert len([n for n in names if n.startswith("06.")]) >= 2
     for name in names:
         assert check(name, exercises.REGISTRY[name].solution).passed, name
+
+
+def test_the_best_eta_of_a_quadratic_valley_is_two_over_the_sum_of_curvatures(bowl):
+    assert bowl.best_eta == pytest.approx(2 / 11)
+    etas = np.linspace(0.01, 0.199, 400)
+    rates = [bowl.rate(e) for e in etas]
+    assert etas[int(np.argmin(rates))] == pytest.approx(bowl.best_eta, abs=1e-3)
+    assert bowl.rate(bowl.best_eta) == pytest.approx(9 / 11)
+    assert bowl.rate(0.1) == pytest.approx(0.9) and bowl.rate(0.19) == pytest.approx(0.9)
+    end = {e: L.gradient_descent(bowl.cost, bowl.gradient, bowl.start, e, 50).final_cost for e in (0.1, bowl.best_eta, 0.19)}
+    assert end[bowl.best_eta] < 1e-3 * min(end[0.1], end[0.19]), "the best eta ends far lower than 0.1 or 0.19"
+
+
+def test_notebook_6_claims_about_the_explorer_at_its_defaults():
+    """What notebook 06 says about the batch-size explorer at its defaults (each m at its own eta)."""
+    from nnlib.widgets.descent import BatchSizeExplorer
+    e = BatchSizeExplorer()
+    n, best = e.model.n, e.best_cost
+    cost = lambda m, E: float(e.compute(batch_size=m, epochs=E)["costs"][-1])
+    assert e.etas[n] == 1.5 and e.etas[10] == 0.2 and e.etas[1] == 0.02
+    assert round(cost(10, 3), 3) == round(best, 3) == 0.096 and round(cost(n, 3), 3) == 0.138
+    assert round(cost(n, 10), 3) == 0.096 and cost(n, 5) > cost(n, 10)
+    assert all(0.13 <= cost(m, 1) <= 0.20 for m in (1, 2, 5, 10, 20, 50))
+    assert round(cost(100, 1), 2) == 0.20 and round(cost(n, 1), 2) == 0.83
+    assert all(cost(m, 2) <= 0.1015 for m in (1, 2, 5, 10, 20, 50))
+    per_step = {m: e.paths[m].costs[1:4] for m in e.batch_sizes}
+    assert all(np.all(per_step[m] > per_step[n]) for m in (1, 2, 5, 10, 20, 50)), "per step the full batch leads"
+    assert per_step[100][1] < per_step[n][1], "m = 100 edges ahead from its second step"
+
+
+def test_batch_size_pictures_use_one_colour_per_batch_size():
+    import matplotlib.pyplot as plt
+    from nnlib import plots
+    plots.use_style()
+    model = toy()
+    paths = [L.minibatch_descent(model, eta, m, epochs=2) for m, eta in ((1, 0.02), (10, 0.2), (200, 1.5))]
+    surface = (*L.grid(model.cost, model.xlim, model.ylim, 20), model.best(), ("w", "b"))
+    fig = plots.batch_size_paths(surface, paths, ["a", "b", "c"], n=model.n)
+    pick = lambda ax: [l for l in ax.get_lines() if l.get_label() in ("a", "b", "c")]
+    left, right = pick(fig.axes[0]), pick(fig.axes[1])
+    assert len(left) == len(right) == 3
+    for p, l1, l2 in zip(paths, left, right):
+        want = plots.batch_color(p.batch_size, model.n)
+        assert matplotlib.colors.same_color(l1.get_color(), want) and matplotlib.colors.same_color(l2.get_color(), want)
+    assert np.allclose(right[0].get_xdata(), paths[0].epochs * model.n), "x axis: examples processed"
+    assert len({plots.batch_color(m) for m in (1, 2, 5, 10, 20, 50, 100)} | {plots.batch_color(200, 200)}) == 8
+    plt.close(fig)
+    fig = plots.batch_size_tradeoff([1, 3, 10, 30, 100, 300, 1000, 2000], [0.3, 0.1, 0.04, 0.02, 0.015, 0.014, 0.011, 0.019],
+                                    [0.25, 0.25, 0.27, 0.33, 0.42, 0.45, 0.49, 0.9], [0.6] * 8)
+    fig.canvas.draw()
+    for ax in fig.axes[:2]:
+        for axis in (ax.xaxis, ax.yaxis):
+            assert all(not t.get_text() for t in axis.get_minorticklabels()), "no minor tick labels to overlap"
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels == ["1", "3", "10", "30", "100", "300", "1k", "2k"], labels
+    plt.close(fig)

@@ -37,6 +37,8 @@ def _check_n_params(f):
 
 # ---- 01.sigmoid -------------------------------------------------------------------------------
 def sigmoid(z):
+    """sigma(z) = 1 / (1 + e^(-z)): e^(-z) is huge for very negative z (sigma near 0) and tiny for large
+    z (sigma near 1). np.exp, unlike math.exp, works on a whole array at once, one z per neuron."""
     return 1 / (1 + np.exp(-z))
 
 

@@ -2,44 +2,54 @@
 import numpy as np
 
 from . import Hint, close, exercise
+from .answers import explained
 
 
-# ---- 02.cost: the video's cost of one example ------------------------------------------------
+# ---- 02.cost: nnlib's cost of one example -----------------------------------------------------
 def cost(a, y):
-    """C_0 = sum_j (a_j - y_j)^2, the video's cost of one example (no 1/2)."""
-    return np.sum((a - y) ** 2)
+    """nnlib's quadratic cost of one example, C = 1/2 ||a - y||^2 = 1/2 sum_j (a_j - y_j)^2
+    (half the video's C_0, which has no 1/2)."""
+    return 0.5 * np.sum((a - y) ** 2)
 
 
-_A = np.array([0.1, 0.8, 0.3, 0.05])
-_Y = np.array([0.0, 1.0, 0.0, 0.0])
+_COST_CASES = [
+    (np.array([0.1, 0.8, 0.3, 0.05]), np.array([0.0, 1.0, 0.0, 0.0])),
+    (np.array([0.9, 0.2, 0.6, 0.7, 0.1]), np.array([0.0, 0.0, 0.0, 1.0, 0.0])),
+    (np.array([0.5, 0.5]), np.array([0.5, 0.5])),            # exactly right: cost 0
+]
 
 
 @exercise("02.cost", solution=cost, mistakes=[
-    (lambda a, y: 0.5 * np.sum((a - y) ** 2), "1/2"),
-    (lambda a, y: np.sum(a - y) ** 2, "square each"),
-    (lambda a, y: np.mean((a - y) ** 2), "sum"),
-    (lambda a, y: np.sum(np.abs(a - y)), "square"),
+    (lambda a, y: np.sum((a - y) ** 2), "video's c_0"),
+    (lambda a, y: 0.5 * np.sum(a - y) ** 2, "square each"),
+    (lambda a, y: 0.5 * np.mean((a - y) ** 2), "mean"),
+    (lambda a, y: 0.5 * np.sum(np.abs(a - y)), "absolute"),
+    (lambda a, y: (a - y) ** 2 / 2, "one number"),
 ])
 def _check_cost(f):
-    want = cost(_A, _Y)
-    got = f(_A.copy(), _Y.copy())
-    if np.ndim(got) != 0:
-        raise Hint(f"The cost of one example is ONE number; you returned shape {np.shape(got)}. "
-                   "Add the squared differences up: np.sum(...).")
-    if close(got, want):
-        return f"C_0 = {want:.4f} for a = {_A}, y = {_Y}."
-    if close(got, 0.5 * want):
-        raise Hint("That is nnlib's cost, with the 1/2 in front. The video's C_0 has no 1/2: "
-                   "sum_j (a_j - y_j)^2.")
-    if close(got, np.sum(_A - _Y) ** 2):
-        raise Hint("You squared the sum. Square each difference first, then add them: "
-                   "np.sum((a - y) ** 2). Otherwise errors of opposite sign cancel.")
-    if close(got, np.mean((_A - _Y) ** 2)):
-        raise Hint("That is the mean over the output neurons. C_0 is the sum over them; the averaging "
-                   "comes later, over training examples.")
-    if close(got, np.sum(np.abs(_A - _Y))):
-        raise Hint("That adds the absolute differences. C_0 adds their squares: (a_j - y_j) ** 2.")
-    raise Hint("Not C_0 = sum_j (a_j - y_j)^2: subtract, square each difference, add them up.")
+    for a, y in _COST_CASES:
+        want = cost(a, y)
+        got = f(a.copy(), y.copy())
+        if np.ndim(got) != 0:
+            raise Hint(f"The cost of one example is ONE number; you returned shape {np.shape(got)}. "
+                       "Add the squared differences up: np.sum(...).")
+        if close(got, want):
+            continue
+        d = a - y
+        if close(got, 2 * want):
+            raise Hint("That is the video's C_0 = sum_j (a_j - y_j)^2, twice nnlib's cost: nnlib (like Nielsen) "
+                       "puts 1/2 in front, C = 1/2 sum_j (a_j - y_j)^2.")
+        if close(got, 0.5 * np.sum(d) ** 2) or close(got, np.sum(d) ** 2):
+            raise Hint("You squared the sum. Square each difference first, then add them: "
+                       "0.5 * np.sum((a - y) ** 2). Otherwise errors of opposite sign cancel.")
+        if close(got, 0.5 * np.mean(d ** 2)) or close(got, np.mean(d ** 2)):
+            raise Hint("That is the mean over the output neurons. The cost of one example sums over them; "
+                       "the averaging comes later, over training examples.")
+        if close(got, 0.5 * np.sum(np.abs(d))) or close(got, np.sum(np.abs(d))):
+            raise Hint("That adds the absolute differences. The quadratic cost adds their squares: (a_j - y_j) ** 2.")
+        raise Hint(f"For a = {a}, y = {y} the cost is {want:.4f}; you returned {float(got):.4f}. "
+                   "Subtract, square each difference, add them up, halve.")
+    return f"C = 1/2 ||a - y||^2 = {cost(*_COST_CASES[0]):.4f} for a = {_COST_CASES[0][0]}, y = {_COST_CASES[0][1]}."
 
 
 # ---- 02.one_hot: the desired output for a label ---------------------------------------------
@@ -84,16 +94,24 @@ OUTPUT_A = np.array([0.5, 0.5, 0.5, 0.9, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5])
 OUTPUT_B = np.array([0.05, 0.05, 0.05, 0.7, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05])
 
 
-@exercise("02.lower_cost", solution="B", mistakes=[
+def _costs():
+    y = np.eye(10)[LABEL]
+    return 0.5 * np.sum((OUTPUT_A - y) ** 2), 0.5 * np.sum((OUTPUT_B - y) ** 2)
+
+
+@exercise("02.lower_cost", solution=explained("B", (
+    "The cost adds up every output neuron's squared gap, not only the label's. A's neuron 3 is closer "
+    "(gap 0.1 vs 0.3), but its nine wrong neurons at 0.5 add 9 x 0.25 / 2 = 1.125; B's nine at 0.05 add "
+    "only 9 x 0.0025 / 2, so C(A) = 1.13 and C(B) = 0.056.")), mistakes=[
     ("A", "nine"),
     ("both", "'A' or 'B'"),
+    ("C", "'A' or 'B'"),
 ])
 def _check_lower_cost(answer):
     if not isinstance(answer, str) or answer.strip().upper() not in ("A", "B"):
         raise Hint(f"Answer with the string 'A' or 'B' (got {answer!r}).")
-    y = np.eye(10)[LABEL]
-    ca, cb = np.sum((OUTPUT_A - y) ** 2), np.sum((OUTPUT_B - y) ** 2)
+    ca, cb = _costs()
     if answer.strip().upper() == "A":
         raise Hint(f"A's neuron 3 is brighter (0.9 vs 0.7), but the cost counts every neuron: A's nine "
-                   f"wrong neurons at 0.5 add 9 x 0.25. C_0(A) = {ca:.2f}, C_0(B) = {cb:.2f}.")
-    return f"C_0(A) = {ca:.2f}, C_0(B) = {cb:.4f}: B is sure about what the digit is NOT."
+                   f"wrong neurons at 0.5 add 9 x 0.25 / 2. C(A) = {ca:.2f}, C(B) = {cb:.3f}.")
+    return f"C(A) = {ca:.2f}, C(B) = {cb:.3f} (the video's C_0 is twice each): B is sure about what the digit is NOT."

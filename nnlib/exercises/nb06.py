@@ -2,6 +2,7 @@
 import numpy as np
 
 from . import Hint, exercise
+from .answers import explained
 
 
 # ---- 06.steps_per_epoch -------------------------------------------------------------------------
@@ -11,24 +12,28 @@ def steps_per_epoch(n, m):
     return -(-n // m)  # ceil(n / m) in whole numbers
 
 
-_COUNT_CASES = [(200, 10), (8000, 10), (200, 30), (8000, 64), (7, 7), (5, 8), (1000, 1)]
+_COUNT_CASES = [(200, 10), (8000, 10), (200, 30), (8000, 64), (7, 7), (5, 8), (1000, 1), (210, 100), (1001, 10)]
 
 
 @exercise("06.steps_per_epoch", solution=steps_per_epoch, mistakes=[
     (lambda n, m: n // m, "last"),
     (lambda n, m: n / m, "whole number"),
     (lambda n, m: n // m + 1, "exactly"),
+    (lambda n, m: round(n / m), "round up"),
 ])
 def _check_steps_per_epoch(f):
     for n, m in _COUNT_CASES:
         got, want = f(n, m), steps_per_epoch(n, m)
-        if isinstance(got, (float, np.floating)) and got != int(got):
-            raise Hint(f"For n={n}, m={m} you returned {got}: a number of steps is a whole number.")
+        if isinstance(got, bool) or not isinstance(got, (int, float, np.integer, np.floating)):
+            raise Hint(f"For n={n}, m={m} you returned {got!r}: return one whole number of steps.")
+        if got != np.floor(got):
+            raise Hint(f"For n={n}, m={m} you returned {got}: a number of steps is a whole number "
+                       "(round up: the last, smaller batch is a whole step).")
         if got == want:
             continue
         if got == n // m and n % m:
             raise Hint(f"For n={n}, m={m}: {n} = {n // m} * {m} + {n % m}, and those last {n % m} "
-                       "examples make one more, smaller batch. Do not forget the last partial batch.")
+                       "examples make one more, smaller batch. Do not forget the last partial batch: round up, never down.")
         if got == n // m + 1 and n % m == 0:
             raise Hint(f"For n={n}, m={m} the batches divide the examples exactly: there is no "
                        "partial batch left over.")
@@ -75,19 +80,36 @@ def _check_minibatches(f):
 
 
 # ---- 06.steps_for_budget ---------------------------------------------------------------------------
-STEPS_FOR_BUDGET = 2400  # 3 epochs of 8000 examples in batches of 10: 3 * 800
+STEPS_FOR_BUDGET = explained(2400, (
+    "One step per mini-batch: 8,000 / 10 = 800 steps per epoch (10 divides 8,000, so no partial batch), "
+    "and 3 epochs take 3 x 800 = 2,400 steps, for the same 24,000 examples that full-batch descent "
+    "spends on 3 steps."))
+
+
+def whole_number(answer, what="a number of steps"):
+    """The answer as an int if it is a whole number (2400, 2400.0, np.int64(2400), '2400'); a Hint
+    naming the problem otherwise (2400.9 is not rounded or truncated into a pass)."""
+    if isinstance(answer, bool):
+        raise Hint(f"Answer with one whole number, not {answer!r}.")
+    try:
+        x = float(answer)
+    except (TypeError, ValueError):
+        raise Hint("Answer with one whole number.") from None
+    if not np.isfinite(x) or x != np.floor(x):
+        raise Hint(f"{answer!r} is not a whole number, and {what} is: no fractions of a step.")
+    return int(x)
 
 
 @exercise("06.steps_for_budget", solution=STEPS_FOR_BUDGET, mistakes=[
     (800, "three epochs"),
     (3, "per mini-batch"),
     (24000, "examples"),
+    (2403, "divides"),
+    (2400.9, "whole number"),
+    (2399.5, "whole number"),
 ])
 def _check_steps_for_budget(answer):
-    try:
-        x = int(answer)
-    except (TypeError, ValueError):
-        raise Hint("Answer with one whole number.") from None
+    x = whole_number(answer)
     if x == STEPS_FOR_BUDGET:
         return "2400 steps for the same 24,000 examples that full-batch descent spends on 3 steps."
     if x == 800:
@@ -97,4 +119,6 @@ def _check_steps_for_budget(answer):
                    "per mini-batch: 8000 / 10 per epoch.")
     if x == 24000:
         raise Hint("24,000 is the number of examples seen. Each step uses 10 of them.")
+    if x in (2401, 2403):
+        raise Hint("10 divides 8,000 exactly: there is no partial batch at the end of an epoch to add.")
     raise Hint("Steps per epoch = 8000 / 10; times the number of epochs.")

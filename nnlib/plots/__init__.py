@@ -15,7 +15,8 @@ from .style import (COLORS, CYCLE, LINESTYLES, CMAP_DIGIT, CMAP_ACTIVATION, CMAP
 from .network import (digits, sigmoid_curve, network_activations, output_vs_target,
                       cost_vs_activation, output_nudges, network_nudges, wishes_matrix, agreement)
 from .descent import (cost_contours, path_style, descent_paths, curve_descent, gradient_ranking,
-                      gradient_image, batch_size_paths, batch_size_tradeoff, downhill_arrows)
+                      gradient_image, batch_size_paths, batch_size_tradeoff, downhill_arrows,
+                      batch_color, batch_style, minibatch_gradients)
 from .activations import (chain_diagram, activation_pair, products_through_layers, grad_rms_grid,
                           saturation_bars)
 from .generalisation import (train_validation_curves, weight_magnitudes, regularisation_sweep,

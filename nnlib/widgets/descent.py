@@ -5,13 +5,15 @@
                              larger still diverges (and the readout says so).
     BatchSizeExplorer()      a slider for the mini-batch size m (and the epochs): the path of a
                              real one-neuron model on its 2-D cost surface, next to its training
-                             curve per step and per epoch. Every path is computed once, up front.
+                             curve per step and per example processed, each m at its own good
+                             learning rate (a small seeded sweep). Every path is computed once, up front.
 
 The numbers come from nnlib.landscapes (pure NumPy, tested without widgets).
 """
 import html
 
 import ipywidgets as widgets
+import matplotlib.patheffects as pe
 import numpy as np
 
 from . import Explorer, slider
@@ -96,7 +98,10 @@ class LearningRateExplorer(Explorer):
 
     def readout_text(self, r):
         path = r["path"]
-        head = f"<b>η = {r['eta']:.3g}</b> (diverges above 2/λ<sub>max</sub> = {self.bowl.critical_eta:.3g}): "
+        b = self.bowl
+        head = (f"<b>η = {r['eta']:.3g}</b> (each step multiplies the distance by {b.rate(r['eta']):.3g} in the slowest "
+                f"direction; fastest at 2/(λ<sub>min</sub>+λ<sub>max</sub>) = {b.best_eta:.3g}, diverges above "
+                f"2/λ<sub>max</sub> = {b.critical_eta:.3g}): ")
         if path.diverged:
             return head + _error(path.message)
         verdict = VERDICT[r["verdict"]]
@@ -121,18 +126,40 @@ def toy_neuron(n=200, seed=0):
                              xlim=(-2.6, 2.4), ylim=(-1.5, 2.5))
 
 
+_TUNED = {}
+
+
+def tuned_etas(model, batch_sizes, epochs=3, etas=landscapes.ETA_GRID, seeds=(0, 1, 2)):
+    """{m: the best eta of the grid for batch size m}: landscapes.best_eta for a budget of `epochs`
+    epochs (the same number of examples for every m), averaged over three shuffles. Cached per
+    data set, so building the explorer again (tests, the website's frames) does not sweep again."""
+    key = (model.x.tobytes(), model.y.tobytes(), tuple(model.start), model.sigma.name, int(epochs),
+           tuple(etas), tuple(seeds))
+    cache = _TUNED.setdefault(key, {})
+    for m in batch_sizes:
+        if m not in cache:
+            cache[m] = landscapes.best_eta(model, m, epochs, etas, seeds)
+    return {m: cache[m] for m in batch_sizes}
+
+
 class BatchSizeExplorer(Explorer):
-    """Mini-batch gradient descent on a real one-neuron model: the batch size on a slider."""
+    """Mini-batch gradient descent on a real one-neuron model: the batch size on a slider, each
+    batch size at its own good learning rate (eta=None, the default: the best of a small seeded
+    sweep for a budget of `tune_epochs` epochs), or all at one eta (eta=0.1, say)."""
     figsize = (11.0, 4.3)
     dpi = 80
     BATCH_SIZES = (1, 2, 5, 10, 20, 50, 100, 200)
 
-    def __init__(self, model=None, eta=0.1, max_epochs=10, seed=0, **values):
+    def __init__(self, model=None, eta=None, max_epochs=10, seed=0, tune_epochs=3, **values):
         self.model = model or toy_neuron()
-        self.eta, self.max_epochs, self.seed = float(eta), int(max_epochs), seed
+        self.max_epochs, self.seed = int(max_epochs), seed
         self.batch_sizes = tuple(m for m in self.BATCH_SIZES if m < self.model.n) + (self.model.n,)
+        self.tuned = eta is None
+        self.etas = (tuned_etas(self.model, self.batch_sizes, tune_epochs) if self.tuned
+                     else {m: float(eta) for m in self.batch_sizes})
+        self.eta = None if self.tuned else float(eta)
         # Every batch size's path for the most epochs, once: a shorter run is a prefix of it.
-        self.paths = {m: landscapes.minibatch_descent(self.model, self.eta, m, self.max_epochs, seed=seed)
+        self.paths = {m: landscapes.minibatch_descent(self.model, self.etas[m], m, self.max_epochs, seed=seed)
                       for m in self.batch_sizes}
         m = self.model
         self._grid = landscapes.grid(m.cost, m.xlim, m.ylim, 120)
@@ -148,7 +175,7 @@ class BatchSizeExplorer(Explorer):
         full = self.paths[batch_size]
         k = min(epochs * full.steps_per_epoch, full.steps)  # steps in `epochs` passes
         ref = self.paths[self.model.n]
-        return {"batch_size": batch_size, "epochs": epochs, "steps": k,
+        return {"batch_size": batch_size, "epochs": epochs, "steps": k, "eta": self.etas[batch_size],
                 "points": full.points[:k + 1], "costs": full.costs[:k + 1], "done": full.epochs[:k + 1],
                 "batch_costs": full.batch_costs[:k], "diverged": full.diverged and k >= full.steps,
                 "message": full.message, "per_epoch": full.steps_per_epoch,
@@ -156,6 +183,7 @@ class BatchSizeExplorer(Explorer):
 
     def setup(self, fig):
         fig.set_dpi(self.dpi)
+        n = self.model.n
         gs = fig.add_gridspec(2, 2, width_ratios=[1.05, 1])
         ax = fig.add_subplot(gs[:, 0])
         W1, W2, C = self._grid
@@ -170,52 +198,72 @@ class BatchSizeExplorer(Explorer):
         ax_step.set(xscale="log", yscale="log", xlim=(0.8, 1.3 * most_steps), ylim=(low, top),
                     ylabel="cost", title="training curve")
         ax_step.set_xlabel("steps taken", labelpad=1)
-        ax_epoch.set(xlim=(0, self.max_epochs), xlabel="epochs (= examples seen / n)", ylabel="cost")
+        ax_epoch.set(xlim=(0, self.max_epochs * n), xlabel="examples processed (= epochs × n)", ylabel="cost")
         for a in (ax_step, ax_epoch):
             a.axhline(self.best_cost, color="0.4", lw=1, ls=":")
-        ref = dict(color=plots.color(6), ls="--", lw=1.8)
-        cur = dict(color=plots.COLORS["vermillion"], ls="-", lw=1.8)
-        self.ref_path, = ax.plot([], [], marker="o", ms=4, label="full batch (m = n)", **ref)
-        self.path_line, = ax.plot([], [], label="batch size on the slider", **dict(cur, lw=1.3))
-        self.end_dot, = ax.plot([], [], marker="o", ms=9, color=plots.COLORS["vermillion"], mec="white", ls="none")
+        # One colour per batch size (plots.batch_color), the same in every panel and in the notebook.
+        ref_map = dict(plots.batch_style(n, n, on_map=True), lw=1.8)
+        ref = dict(plots.batch_style(n, n), lw=1.8)
+        self.ref_path, = ax.plot([], [], marker="o", ms=4, label=f"full batch (m = n = {n})", **ref_map)
+        self.path_line, = ax.plot([], [], lw=1.3)       # the path (outlined, see update) ...
+        self.path_dots, = ax.plot([], [], ls="none", marker="o", ms=3, mec="black", mew=0.4)  # ... its steps
+        self.end_dot, = ax.plot([], [], marker="o", ms=9, mec="white", ls="none")
         ax.legend(loc="lower right", fontsize=10, frameon=True, framealpha=0.85)
+        # the slider's batch size, in its own colour (a legend entry could not change colour)
+        self.label = ax.text(0.03, 0.03, "", transform=ax.transAxes, va="bottom", ha="left", fontsize=12,
+                             color="white")
         self.ref_step, = ax_step.plot([], [], marker="o", ms=4, **ref)
-        self.batch_dots, = ax_step.plot([], [], ls="none", marker=".", ms=3, alpha=0.35,
-                                        color=plots.COLORS["orange"], label="cost of each step's batch")
-        self.step_line, = ax_step.plot([], [], label="cost on all data", **cur)
+        self.batch_dots, = ax_step.plot([], [], ls="none", marker=".", ms=3, alpha=0.45,
+                                        color="0.5", label="cost of each step's batch")
+        self.step_line, = ax_step.plot([], [], lw=1.8, color="0.3", label="cost on all data")
         ax_step.legend(loc="upper right", fontsize=9)
         self.ref_epoch, = ax_epoch.plot([], [], marker="o", ms=4, **ref)
-        self.epoch_line, = ax_epoch.plot([], [], **cur)
-        self.epoch_marks, = ax_epoch.plot([], [], ls="none", marker="D", ms=6, color=plots.COLORS["vermillion"],
-                                          mec="black", mew=0.6)
-        self.animate(self.ref_path, self.path_line, self.end_dot, self.ref_step, self.batch_dots,
-                     self.step_line, self.ref_epoch, self.epoch_line, self.epoch_marks)
+        self.epoch_line, = ax_epoch.plot([], [], lw=1.8)
+        self.epoch_marks, = ax_epoch.plot([], [], ls="none", marker="D", ms=6, mec="black", mew=0.6)
+        self.animate(self.ref_path, self.path_line, self.path_dots, self.end_dot, self.ref_step, self.batch_dots,
+                     self.step_line, self.ref_epoch, self.epoch_line, self.epoch_marks, self.label)
 
     def update(self, r):
-        p, k = r["points"], r["steps"]
+        p, k, m, n = r["points"], r["steps"], r["batch_size"], self.model.n
+        c = plots.batch_color(m, n)
+        self.path_line.set_path_effects(plots.batch_style(m, n, on_map=True)["path_effects"])
+        self.label.set_text(f"m = {m}, η = {r['eta']:g}")
+        self.path_dots.set_color(c)
+        on_white = plots.batch_style(m, n).get("path_effects", [])
+        self.step_line.set_path_effects(on_white)
+        self.epoch_line.set_path_effects(on_white)
+        for line in (self.path_line, self.step_line, self.epoch_line):
+            line.set_color(c)
+        ls = plots.batch_style(m, n)["ls"]
+        self.step_line.set_linestyle(ls)
+        self.epoch_line.set_linestyle(ls)
+        self.end_dot.set_color(c)
+        self.end_dot.set_markeredgecolor("white" if m >= n else "black")
+        self.epoch_marks.set_color(c)
         self.path_line.set_data(p[:, 0], p[:, 1])
-        self.path_line.set_marker("o" if k <= 60 else "None")
-        self.path_line.set_markersize(3)
+        self.path_dots.set_data(p[:, 0] if k <= 60 else [], p[:, 1] if k <= 60 else [])
         self.end_dot.set_data([p[-1, 0]], [p[-1, 1]])
         self.ref_path.set_data(r["ref_points"][:, 0], r["ref_points"][:, 1])
         steps = np.arange(len(r["costs"]))
         self.step_line.set_data(steps[1:], r["costs"][1:])
         self.batch_dots.set_data(steps[1:], r["batch_costs"])
         self.ref_step.set_data(np.arange(1, len(r["ref_costs"])), r["ref_costs"][1:])
-        self.epoch_line.set_data(r["done"], r["costs"])
+        self.epoch_line.set_data(r["done"] * n, r["costs"])
         ends = np.arange(0, len(r["costs"]), r["per_epoch"])
-        self.epoch_marks.set_data(r["done"][ends], r["costs"][ends])
-        self.ref_epoch.set_data(np.arange(len(r["ref_costs"])), r["ref_costs"])
+        self.epoch_marks.set_data(r["done"][ends] * n, r["costs"][ends])
+        self.ref_epoch.set_data(np.arange(len(r["ref_costs"])) * n, r["ref_costs"])
         return self.readout_text(r)
 
     def readout_text(self, r):
         m, n, E = r["batch_size"], self.model.n, r["epochs"]
+        eta = (f"η = {r['eta']:g}, its own best" if self.tuned else f"η = {r['eta']:g}")
         if r["diverged"]:
-            return f"<b>m = {m}</b>: " + _error(r["message"])
+            return f"<b>m = {m}</b> ({eta}): " + _error(r["message"])
         kind = ("full batch: plain gradient descent, one careful step per epoch" if m >= n else
                 "one example per step: stochastic gradient descent in the strict sense" if m == 1 else
                 f"{r['per_epoch']} mini-batches per epoch" + (f", the last one {n - (r['per_epoch'] - 1) * m} examples"
                                                                if n % m else ""))
-        return (f"<b>m = {m}</b> ({kind}). {E} epoch{'s' * (E != 1)} = {r['steps']} steps, "
-                f"{E * n} examples seen: cost {r['costs'][-1]:.3f} (full batch after the same "
+        ref_eta = self.etas[n]
+        return (f"<b>m = {m}</b>, {eta} ({kind}). {E} epoch{'s' * (E != 1)} = {r['steps']} steps, "
+                f"{E * n} examples processed: cost {r['costs'][-1]:.3f} (full batch, η = {ref_eta:g}, after the same "
                 f"examples: {r['ref_costs'][-1]:.3f}; the best possible: {self.best_cost:.3f}).")
