@@ -42,7 +42,8 @@ import links  # noqa: E402
 
 KIT = ROOT / "tools" / "hub"
 PROXY = KIT / "node_modules" / ".bin" / "configurable-http-proxy"
-LEARNERS = [f"learner{i}" for i in range(1, 6)]
+# five by default; COURSE_HUB_LEARNERS=1 measures one learner alone (the sizing's baseline)
+LEARNERS = [f"learner{i}" for i in range(1, int(os.environ.get("COURSE_HUB_LEARNERS", "5")) + 1)]
 RUN = ["01", "07"]                     # the notebooks each learner runs to the end
 REPO_NAME = "backprop-course"
 BRANCH = "main"

@@ -49,6 +49,16 @@ def lower_bounds(pyproject=ROOT / "pyproject.toml"):
     return bounds
 
 
+def same_version(a, b):
+    """3.7 and 3.7.0 are the same release (PEP 440 pads with zeros)."""
+    def key(v):
+        parts = [int(p) for p in v.split(".")]
+        while parts and parts[-1] == 0:
+            parts.pop()
+        return parts
+    return key(a) == key(b)
+
+
 def run(cmd, **kwargs):
     print("+ " + " ".join(str(c) for c in cmd), flush=True)
     return subprocess.run([str(c) for c in cmd], cwd=ROOT, **kwargs)
@@ -71,13 +81,13 @@ def main(args):
             sys.exit("installing the lowest versions failed (see pip above): a lower bound that "
                      "cannot be installed here is not a true lower bound")
     check = ("import importlib.metadata as m, json; print(json.dumps({n: m.version(n) for n in "
-             f"{sorted(bounds)!r}}))")
+             + repr(sorted(bounds)) + "}))")
     installed = json.loads(subprocess.run([str(PYTHON), "-c", check], capture_output=True,
                                           text=True, check=True).stdout)
     print("lowest versions installed:")
     for name in sorted(bounds):
         print(f"  {name:12} {installed[name]:10} (pyproject.toml: >={bounds[name]})")
-    wrong = {n: installed[n] for n in bounds if installed[n] != bounds[n]}
+    wrong = {n: installed[n] for n in bounds if not same_version(installed[n], bounds[n])}
     if wrong:
         sys.exit(f"pip installed other versions than the lower bounds: {wrong}")
     env = dict(os.environ, PYTHONHASHSEED="0")
