@@ -3,6 +3,7 @@
 
     python3 course.py lab        set up (or refresh) .venv, then open JupyterLab on notebooks/
     python3 course.py test       set up (or refresh) .venv with the test tools, then run every test
+    python3 course.py test --lowest   the unit tests and notebooks at the lowest declared versions
     python3 course.py execute    re-run notebooks top to bottom and save their outputs (contributors);
                                  execute --check re-runs them without saving and lists changed outputs
     python3 course.py bench      run the benchmarks and print their figures
@@ -62,7 +63,8 @@ def ensure_venv(extras=""):
         return
     if have_hash == want:
         extras = ",".join(e for e in (have_extras, extras) if e)
-    target = f".[{extras}]" if extras else "."
+    # the whole course (JupyterLab, nbgitpuller for hub links) on top of nnlib's own requirements
+    target = f".[{','.join(['course', 'hub', *filter(None, extras.split(','))])}]"
     result = run([PYTHON, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", target])
     if result.returncode != 0:
         die("installing the course's packages failed (see pip's message above). "
@@ -74,10 +76,18 @@ def lab(args):
     ensure_venv()
     os.chdir(NOTEBOOKS)
     jupyter = BIN / ("jupyter.exe" if os.name == "nt" else "jupyter")
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
+        # containers and Codespaces run as root, where Jupyter refuses to start without this
+        print("course.py: running as root (a container?), so JupyterLab gets --allow-root", flush=True)
+        args = ["--allow-root", *args]
     os.execv(str(jupyter), [str(jupyter), "lab", *args])
 
 
 def test(args):
+    if args[:1] == ["--lowest"]:
+        # a venv of its own (.venv-lowest) with the lowest declared versions: tools/lowest.py
+        result = run([sys.executable, ROOT / "tools" / "lowest.py", *args[1:]])
+        sys.exit(result.returncode)
     ensure_venv("test")
     result = run([PYTHON, "-m", "pytest", *PYTEST_ARGS, *args])
     sys.exit(result.returncode)

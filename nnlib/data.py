@@ -3,7 +3,8 @@
 Three kinds of data live here:
 
 * ``load_digits()`` -- 10,000 MNIST digits that ship with the course in
-  ``data/mnist-10k.npz``. Works offline; this is the default for the notebooks.
+  ``data/mnist-10k.npz`` (package data ``nnlib/_data/mnist-10k.npz`` in an installed nnlib).
+  Works offline; this is the default for the notebooks.
 * ``load_mnist()`` -- the full MNIST (60,000 + 10,000 digits), downloaded on
   demand by ``download_mnist()`` and checked against known SHA-256 hashes.
 * ``xor``, ``circles``, ``spirals``, ``regression_1d`` -- tiny seeded data
@@ -19,6 +20,7 @@ whose message says what happened and how to fix it.
 import gzip
 import hashlib
 import http.client
+import importlib.resources
 import os
 import tempfile
 import urllib.error
@@ -35,14 +37,27 @@ __all__ = [
 ]
 
 
-#: Where the data files live: the repository's ``data/`` folder, or $NNLIB_DATA_DIR if set.
-DATA_DIR = Path(os.environ.get("NNLIB_DATA_DIR") or Path(__file__).resolve().parent.parent / "data")
+def _bundled_dir():
+    """The folder of the files that ship with nnlib (the 10,000 digits, the trained networks).
+
+    Installed from a wheel or an sdist, they are package data: nnlib/_data/, found with
+    importlib.resources. In a checkout of the course (an editable install, or nnlib on the path)
+    they live in the repository's data/ folder, which the wheel maps to nnlib/_data/.
+    """
+    packaged = importlib.resources.files("nnlib") / "_data"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+#: The bundled files: data/ in a checkout of the course, the package data nnlib/_data/ in an
+#: installed nnlib. ``DATA_DIR / "mnist-10k.npz"``, ``DATA_DIR / "weights" / "best.npz"``, ...
+DATA_DIR = _bundled_dir()
 
 
 def _data_dir():
-    """The data folder now: $NNLIB_DATA_DIR if it is set, else DATA_DIR."""
-    override = os.environ.get("NNLIB_DATA_DIR")
-    return Path(override) if override else Path(DATA_DIR)
+    """The folder of the bundled files now (DATA_DIR, which tests may point elsewhere)."""
+    return Path(DATA_DIR)
 
 
 class DataError(RuntimeError):
@@ -63,8 +78,9 @@ VALIDATION_SEED = 1  # seed of the validation carve
 # Decoded arrays and split indices, keyed by file path, so the file is read once.
 _CACHE = {}
 
-_RESTORE_HINT = ("Restore it with `git checkout data/mnist-10k.npz`, "
-                 "or rebuild it with `python3 data/build_bundled.py`.")
+_RESTORE_HINT = ("In a checkout of the course, restore it with `git checkout data/mnist-10k.npz` "
+                 "or rebuild it with `python3 data/build_bundled.py`; in an installed nnlib, "
+                 "reinstall it: `pip install --force-reinstall --no-deps nnlib`.")
 
 
 def _sha256_file(path):
@@ -77,12 +93,8 @@ def _sha256_file(path):
 
 
 def _restore_hint():
-    """How to get the bundled file back (and a reminder if NNLIB_DATA_DIR moved the data folder)."""
-    hint = _RESTORE_HINT
-    if os.environ.get("NNLIB_DATA_DIR"):
-        hint += (f" (NNLIB_DATA_DIR is set to {os.environ['NNLIB_DATA_DIR']}: copy the file "
-                 "there, or unset the variable to use the repository's data/ folder.)")
-    return hint
+    """How to get the bundled file back."""
+    return _RESTORE_HINT
 
 
 def _read_bundled(path):
@@ -214,7 +226,25 @@ _CHUNK = 1 << 16
 
 
 def _default_cache_dir():
-    return _data_dir() / "mnist-full"
+    """Where the full MNIST is cached: $NNLIB_DATA_DIR/mnist-full/ if the variable is set (a folder
+    an administrator shares on a hub); else data/mnist-full/ in a checkout of the course; else,
+    for an installed nnlib (whose package folder may not be writable), the user's cache folder
+    ($XDG_CACHE_HOME or ~/.cache)/nnlib/mnist-full/."""
+    override = os.environ.get("NNLIB_DATA_DIR")
+    if override:
+        return Path(override).expanduser() / "mnist-full"
+    if (_data_dir() / "build_bundled.py").is_file() and _data_dir().name == "data":
+        return _data_dir() / "mnist-full"          # a checkout: the repository's data/ folder
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "nnlib" / "mnist-full"
+
+
+def _readable_by_all(path):
+    """Give a file the mode a plain open() would (0o666 minus the umask, 0o644 as a rule):
+    mkstemp makes 0o600 files, which other users of a shared cache could not read."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
 
 
 def _is_valid(path, size, sha256):
@@ -260,6 +290,7 @@ def _download_one(name, size, sha256, cache_dir, mirrors, timeout):
         os.close(fd)
         try:
             _fetch_to(url, tmp_name, size, sha256, timeout)
+            _readable_by_all(tmp_name)
             os.replace(tmp_name, cache_dir / name)
             print(f"downloaded {name} ({size:,} bytes) from {base}")
             return []
@@ -272,7 +303,12 @@ def _download_one(name, size, sha256, cache_dir, mirrors, timeout):
 
 
 def download_mnist(cache_dir=None, mirrors=None, files=None, timeout=30):
-    """Download the full MNIST into cache_dir (default: data/mnist-full/) and return that Path.
+    """Download the full MNIST into cache_dir and return that Path.
+
+    The default cache_dir is $NNLIB_DATA_DIR/mnist-full/ when that variable is set, else
+    data/mnist-full/ in a checkout of the course, else ~/.cache/nnlib/mnist-full/. Downloaded
+    files are readable by other users (mode 0o644 under the usual umask 022), so a copy an
+    administrator downloads into a shared NNLIB_DATA_DIR serves every learner.
 
     Files already in the cache with the right size and SHA-256 are kept; a
     cached file that fails the check is deleted and downloaded again. Each

@@ -134,29 +134,53 @@ def test_corrupted_bundled_file_raises(tmp_path, monkeypatch, fresh_cache):
     damaged = bytearray(BUNDLED.read_bytes())
     damaged[len(damaged) // 2] ^= 0xFF
     (tmp_path / "mnist-10k.npz").write_bytes(bytes(damaged))
-    monkeypatch.setenv("NNLIB_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(data, "DATA_DIR", tmp_path)
     with pytest.raises(DataError) as info:
         data.load_digits()
     message = str(info.value)
     assert str(tmp_path / "mnist-10k.npz") in message
     assert "git checkout data/mnist-10k.npz" in message
     assert "python3 data/build_bundled.py" in message
+    assert "pip install --force-reinstall --no-deps nnlib" in message   # an installed nnlib
 
 
 def test_missing_bundled_file_raises(tmp_path, monkeypatch, fresh_cache):
-    monkeypatch.setenv("NNLIB_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(data, "DATA_DIR", tmp_path)
     with pytest.raises(DataError, match="missing") as info:
         data.load_digits()
     assert "git checkout data/mnist-10k.npz" in str(info.value)
 
 
-def test_data_dir_override(tmp_path, monkeypatch, fresh_cache):
-    shutil.copy(BUNDLED, tmp_path / "mnist-10k.npz")
+def test_bundled_files_come_from_the_checkout(fresh_cache):
+    """In a checkout the bundled files are the repository's data/ (the wheel maps that folder
+    to nnlib/_data/: tests/test_packaging.py installs one and checks it finds them)."""
+    assert data.DATA_DIR == REPO / "data"
+    assert (data.DATA_DIR / "weights" / "best.npz").is_file()
+    assert (data.DATA_DIR / "weights" / "learning-curve.json").is_file()
+
+
+def test_nnlib_data_dir_moves_only_the_full_mnist_cache(tmp_path, monkeypatch, fresh_cache):
+    """NNLIB_DATA_DIR (a shared folder on a hub) holds the full MNIST; the bundled digits and
+    networks still come with nnlib, so a hub that sets it loses nothing."""
     monkeypatch.setenv("NNLIB_DATA_DIR", str(tmp_path))
-    assert data._data_dir() == tmp_path
+    assert data._default_cache_dir() == tmp_path / "mnist-full"
     (X_train, _), _ = data.load_digits()
     assert X_train.shape == (8000, 784)
-    assert data.DATA_DIR == REPO / "data"       # the default, without the variable
+    assert data.DATA_DIR == REPO / "data"
+    monkeypatch.setenv("NNLIB_DATA_DIR", "~/shared")
+    assert data._default_cache_dir() == Path.home() / "shared" / "mnist-full"
+
+
+def test_default_cache_without_the_variable(tmp_path, monkeypatch):
+    monkeypatch.delenv("NNLIB_DATA_DIR", raising=False)
+    assert data._default_cache_dir() == REPO / "data" / "mnist-full"      # a checkout
+    installed = tmp_path / "site-packages" / "nnlib" / "_data"             # an installed nnlib
+    installed.mkdir(parents=True)
+    monkeypatch.setattr(data, "DATA_DIR", installed)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert data._default_cache_dir() == tmp_path / "cache" / "nnlib" / "mnist-full"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert data._default_cache_dir() == Path.home() / ".cache" / "nnlib" / "mnist-full"
 
 
 # ---------------------------------------------------------------------------
@@ -247,6 +271,24 @@ def test_download_success_and_cache(tmp_path, serve, fake_mnist):
     assert len(server.requests) == 4
     data.download_mnist(cache_dir=cache, mirrors=[url], files=files, timeout=5)
     assert len(server.requests) == 4              # everything was cached: no new request
+
+
+def test_downloaded_files_are_readable_by_other_users(tmp_path, serve, fake_mnist):
+    """A full MNIST an administrator downloads into a shared NNLIB_DATA_DIR must be readable by
+    the learners: the files get the mode of a plain open() (0o644 under umask 022), not the
+    0o600 of the temporary files they are written to."""
+    import os
+    import stat
+    _, payloads, files = fake_mnist
+    url, _ = serve(payloads)
+    old = os.umask(0o022)
+    try:
+        cache = data.download_mnist(cache_dir=tmp_path / "shared", mirrors=[url], files=files,
+                                    timeout=5)
+    finally:
+        os.umask(old)
+    for name in files:
+        assert stat.S_IMODE((cache / name).stat().st_mode) == 0o644, name
 
 
 def test_load_mnist_from_loopback(tmp_path, serve, fake_mnist, monkeypatch):

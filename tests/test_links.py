@@ -196,3 +196,59 @@ def test_relative_links_in_the_docs_resolve(doc):
     assert relative, f"{doc}: no relative links found"
     missing = [t for t in relative if not (path.parent / t.split("#")[0]).exists()]
     assert not missing, f"{doc}: links to missing files: {missing}"
+
+
+# --------------------------------------------------------------- nbgitpuller links for a hub
+
+GUIDE = ROOT / "docs" / "instructor-guide.md"
+
+
+def test_guide_has_one_nbgitpuller_link_per_notebook_for_the_configured_hub():
+    from urllib.parse import parse_qs, urlparse
+    text = GUIDE.read_text(encoding="utf-8")
+    block = re.search(r"<!-- hub:start -->(.*?)<!-- hub:end -->", text, re.DOTALL)
+    assert block, "docs/instructor-guide.md lost its <!-- hub:start/end --> markers"
+    urls = re.findall(r"<(https?://[^>\s]+/hub/user-redirect/git-pull\?[^>\s]+)>", block[1])
+    opened = []
+    for url in urls:
+        assert links.NBGITPULLER_RE.fullmatch(url), url
+        parsed = urlparse(url)
+        assert f"{parsed.scheme}://{parsed.netloc}" == CONFIG["hub"]
+        query = parse_qs(parsed.query)
+        assert list(query) == ["repo", "branch", "urlpath"]
+        assert query["repo"] == [CONFIG["repository"]] and query["branch"] == [CONFIG["branch"]]
+        prefix = f"lab/tree/{CONFIG['repo']}/"
+        assert query["urlpath"][0].startswith(prefix), query["urlpath"]
+        target = query["urlpath"][0][len(prefix):]
+        assert (ROOT / target).is_file(), f"{url} opens {target}, which does not exist"
+        opened.append(target)
+    assert opened == [f"notebooks/{p.name}" for p in NOTEBOOKS]
+
+
+def test_hub_option_writes_the_setting_and_every_link_follows(course_copy):
+    root, path = course_copy
+    (root / "docs").mkdir()
+    shutil.copy(GUIDE, root / "docs" / "instructor-guide.md")
+    assert links.main(["--hub", "https://jupyter.uni.example/"], root=root) == 0
+    assert links.read_config(root / "pyproject.toml")["hub"] == "https://jupyter.uni.example"
+    guide = (root / "docs" / "instructor-guide.md").read_text()
+    assert ("<https://jupyter.uni.example/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com"
+            "%2F" + CONFIG["owner"] + "%2F" + CONFIG["repo"] + "&branch=" + CONFIG["branch"] +
+            "&urlpath=lab%2Ftree%2F" + CONFIG["repo"] + "%2Fnotebooks%2F07-a-test.ipynb>") in guide
+    assert "hub.example.org/hub/" not in guide
+    assert links.main(["--check"], root=root) == 0                  # the setting and the guide agree
+    pyproject = (root / "pyproject.toml").read_text()
+    assert pyproject.count("\nhub = \"") == 1                       # replaced, not added twice
+    assert links.main(["--hub", "https://jupyter.uni.example"], root=root) == 0
+    assert (root / "pyproject.toml").read_text() == pyproject       # idempotent
+
+
+def test_bad_hub_addresses_are_refused_before_anything_is_written(course_copy):
+    root, _ = course_copy
+    before = (root / "pyproject.toml").read_text()
+    for bad in ["hub.example.edu", "https://hub.example.edu/hub", "ftp://x"]:
+        assert links.main(["--hub", bad], root=root) == 2
+    assert links.main(["--hub"], root=root) == 2
+    assert (root / "pyproject.toml").read_text() == before
+    with pytest.raises(links.LinksError, match="without /hub/"):
+        links.check_hub("https://hub.example.edu/hub/")

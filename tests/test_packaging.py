@@ -2,10 +2,16 @@
 stays free of matplotlib and ipywidgets.
 
 - environment.yml (conda, and Binder builds from it) and pyproject.toml (pip, `course.py`) list
-  the same runtime packages with the same version ranges;
-- every package imported by nnlib/ or by a notebook's code cells is listed (directly, or, for a
-  short explicit list, as a declared requirement of a listed package: checked, not assumed);
+  the same runtime packages (pyproject: the core dependencies plus the plots, widgets, course and
+  hub extras) with the same version ranges; environment.yml pins Python as `python=3.X`, the form
+  repo2docker (Binder) reads, and README.md names that version;
+- each part of nnlib needs only what it imports: the core's imports are its dependencies,
+  nnlib.plots' are covered by the `plots` extra, nnlib.widgets' by `widgets`, and the notebooks'
+  by `course` (no package is required that nothing imports, none imported that is not declared);
   imports guarded by `try: ... except ImportError` are optional and need not be listed;
+- the package list names every nnlib subpackage, and a wheel built from the sdist, installed into
+  a fresh venv, finds the bundled digits and the best network and trains from outside the
+  repository (test_installed_wheel_works_outside_the_repository);
 - no exact `==` pins (they break learners' installs);
 - nnlib's core (everything but nnlib.plots and nnlib.widgets) imports neither matplotlib nor
   ipywidgets, checked in a fresh interpreter.
@@ -27,16 +33,9 @@ try:
 except ModuleNotFoundError:                                   # Python 3.10
     tomllib = None
 
-# Modules used directly that come with a listed package, which declares them as requirements.
-# Each entry: distribution -> (listed package that requires it, why we rely on it).
-# test_transitive_allow_list_is_true checks the requirement really is declared.
-PROVIDED_BY = {
-    "pillow": ("matplotlib", "nnlib.widgets turns figures into PNG images; matplotlib itself "
-                             "needs Pillow for the same job"),
-    "ipython": ("ipywidgets", "IPython.display shows the explorers' output; ipywidgets is built "
-                              "on IPython"),
-    "traitlets": ("ipywidgets", "widget traits (observe) are traitlets, ipywidgets' own base"),
-}
+# The extras that make up the runtime, each with the part of the course whose imports it covers
+# (an extra includes the ones before it: widgets needs plots, the course needs both).
+RUNTIME_EXTRAS = ("plots", "widgets", "course", "hub")
 FORBIDDEN_IN_CORE = ("matplotlib", "ipywidgets", "IPython", "PIL")
 NOT_CORE = ("nnlib.plots", "nnlib.widgets")
 
@@ -109,8 +108,27 @@ def conda_runtime():
                 if split_requirement(s)[0] not in ("python", "pip"))
 
 
+def requirements(*extras):
+    """{distribution: version range} of the core dependencies plus the given extras (an extra's
+    `nnlib[...]` line, which pulls in another extra, is expanded)."""
+    project = pyproject()["project"]
+    specs, todo, seen = list(project["dependencies"]), list(extras), set()
+    while todo:
+        extra = todo.pop()
+        if extra in seen:
+            continue
+        seen.add(extra)
+        for spec in project["optional-dependencies"][extra]:
+            m = re.fullmatch(r"nnlib\[([\w,\s-]+)\]", spec.strip())
+            if m:
+                todo += [e.strip() for e in m[1].split(",")]
+            else:
+                specs.append(spec)
+    return dict(split_requirement(s) for s in specs)
+
+
 def pip_runtime():
-    return dict(split_requirement(s) for s in pyproject()["project"]["dependencies"])
+    return requirements(*RUNTIME_EXTRAS)
 
 
 def test_simple_environment_reader_agrees_with_pyyaml():
@@ -130,32 +148,60 @@ def test_environment_and_pyproject_list_the_same_runtime_packages():
     assert not differ, f"version ranges differ (environment.yml, pyproject.toml): {differ}"
 
 
-def test_python_versions_agree():
+def binder_python():
+    """The Python version environment.yml pins, in the one form repo2docker reads: python=3.X."""
     conda, _ = environment()
-    python = [split_requirement(s)[1] for s in conda if split_requirement(s)[0] == "python"]
-    assert python == [pyproject()["project"]["requires-python"].replace(" ", "")]
+    python = [s.replace(" ", "") for s in conda if split_requirement(s)[0] == "python"]
+    assert len(python) == 1, f"environment.yml should list python once, not {python}"
+    m = re.fullmatch(r"python=(3\.\d+)", python[0])
+    assert m, (f"environment.yml has {python[0]!r}: repo2docker (Binder) reads only an exact "
+               "minor version such as `python=3.11`; anything else and it builds its own default")
+    return m[1]
+
+
+def test_environment_pins_the_python_binder_builds():
+    version = binder_python()
+    lowest = pyproject()["project"]["requires-python"].replace(" ", "")
+    m = re.fullmatch(r">=(3)\.(\d+)", lowest)
+    assert m, f"requires-python should be a lower bound such as >=3.10, not {lowest!r}"
+    assert int(version.split(".")[1]) >= int(m[2]), \
+        f"Binder's python={version} is below requires-python {lowest}"
+
+
+def test_readme_says_which_python_binder_builds():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"Binder\s+builds\s+Python\s+{re.escape(binder_python())}\b", readme), \
+        f"README.md should say that Binder builds Python {binder_python()} (environment.yml)"
 
 
 def test_binder_installs_nnlib_from_the_repository():
     conda, pip = environment()
     assert "pip" in conda, "environment.yml needs `- pip` for its `pip:` section"
-    assert pip == ["-e ."], ("environment.yml's pip section should be exactly `- -e .` "
-                             "(nnlib from the repository root, dependencies from conda)")
+    assert pip == ["."], ("environment.yml's pip section should be exactly `- .` (nnlib from "
+                          "the repository root, dependencies from conda; not editable, so that it "
+                          "still works where a hub mounts the learners' homes over the image's "
+                          "copy of the repository)")
     assert (ROOT / "pyproject.toml").exists() and pyproject()["tool"]["setuptools"]["packages"]
 
 
 def test_every_nnlib_subpackage_is_packaged():
-    # a non-editable install (a wheel) must carry nnlib.widgets and nnlib.exercises too
-    import fnmatch
-    find = pyproject()["tool"]["setuptools"]["packages"]
-    assert isinstance(find, dict) and "find" in find, (
-        "use [tool.setuptools.packages.find] (a fixed list misses subpackages)")
-    include = find["find"]["include"]
-    packages = [".".join(d.relative_to(ROOT).parts) for d in (ROOT / "nnlib").rglob("__init__.py")
-                for d in [d.parent]]
-    assert "nnlib.widgets" in packages and "nnlib.exercises" in packages
-    missing = [pkg for pkg in packages if not any(fnmatch.fnmatch(pkg, pat) for pat in include)]
-    assert not missing, f"not packaged by include={include}: {missing}"
+    """A non-editable install (a wheel) must carry every subpackage. The list is explicit because
+    it also maps the repository's data/ folder to the package data nnlib._data (setuptools'
+    `find` cannot), so a new subpackage must be added to it: this test says so."""
+    setuptools = pyproject()["tool"]["setuptools"]
+    listed = setuptools["packages"]
+    assert isinstance(listed, list), "[tool.setuptools] packages should be an explicit list"
+    on_disk = sorted(".".join(d.parent.relative_to(ROOT).parts)
+                     for d in (ROOT / "nnlib").rglob("__init__.py"))
+    assert "nnlib.widgets" in on_disk and "nnlib.exercises" in on_disk
+    missing = [pkg for pkg in on_disk if pkg not in listed]
+    assert not missing, (f"not packaged: {missing}. Add them to [tool.setuptools] packages in "
+                         "pyproject.toml, or a wheel will lack them")
+    assert sorted(set(listed) - {"nnlib._data"}) == on_disk, \
+        f"packages lists what is not on disk: {sorted(set(listed) - set(on_disk) - {'nnlib._data'})}"
+    assert setuptools["package-dir"] == {"nnlib._data": "data"}
+    for pattern in setuptools["package-data"]["nnlib._data"]:
+        assert list((ROOT / "data").glob(pattern)), f"package-data {pattern!r} matches no file in data/"
 
 
 def test_no_exact_pins():
@@ -207,13 +253,29 @@ def _imports(source):
     return names
 
 
-def imported_modules():
-    """{top-level module: [where]} for nnlib/ and the notebooks, stdlib and nnlib left out."""
+def part_of(relpath):
+    """Which part of the course a source file belongs to: 'core', 'plots', 'widgets' or 'course'
+    (the notebooks)."""
+    parts = Path(relpath).parts
+    if parts[0] == "notebooks":
+        return "course"
+    name = ".".join(Path(relpath).with_suffix("").parts)
+    for part in ("plots", "widgets"):
+        if name == f"nnlib.{part}" or name.startswith(f"nnlib.{part}."):
+            return part
+    return "core"
+
+
+def imported_modules(part=None):
+    """{top-level module: [where]} for nnlib/ and the notebooks (or one part of them: 'core',
+    'plots', 'widgets', 'course'), stdlib and nnlib left out."""
     found = {}
     sources = [(p.relative_to(ROOT), p.read_text(encoding="utf-8"))
                for p in sorted((ROOT / "nnlib").rglob("*.py"))]
     for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
         sources += [(nb.relative_to(ROOT), src) for src in _code_cells(nb)]
+    if part is not None:
+        sources = [(where, src) for where, src in sources if part_of(where) == part]
     for where, src in sources:
         for name in _imports(src):
             if name in sys.stdlib_module_names or name in ("nnlib", "__future__"):
@@ -227,28 +289,39 @@ def distribution_of(module):
     return canonical(dists[0]) if dists else canonical(module)
 
 
-def test_every_imported_package_is_listed():
-    listed = set(pip_runtime())
-    unlisted = {}
-    for module, where in imported_modules().items():
+# Each part of nnlib and what it may import: the core its dependencies, each extra what it adds.
+PARTS = {"core": (), "plots": ("plots",), "widgets": ("widgets",), "course": ("course",)}
+
+
+# Imports on a path that only runs where the package is already there, each with the reason.
+ONLY_WHERE_PRESENT = {
+    ("nnlib/train.py", "IPython"): "fit()'s progress bar imports IPython.display only after "
+                                   "tqdm.auto picked tqdm.notebook, i.e. inside a Jupyter kernel "
+                                   "(tqdm.notebook itself imports IPython)",
+}
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_each_part_imports_only_what_it_declares(part):
+    declared = set(requirements(*PARTS[part]))
+    undeclared = {}
+    for module, where in imported_modules(part).items():
+        where = {w for w in where if (w, module) not in ONLY_WHERE_PRESENT}
         dist = distribution_of(module)
-        if dist not in listed and dist not in PROVIDED_BY:
-            unlisted[f"{module} (distribution {dist})"] = sorted(where)
-    assert not unlisted, ("imported but not in pyproject.toml/environment.yml (add it to both, "
-                          f"or to PROVIDED_BY with the reason): {unlisted}")
+        if where and dist not in declared:
+            undeclared[f"{module} (distribution {dist})"] = sorted(where)
+    extra = f"the `{part}` extra" if PARTS[part] else "the core dependencies"
+    assert not undeclared, (f"imported by the {part} but not in {extra} of pyproject.toml "
+                            f"(nor environment.yml): {undeclared}")
 
 
-def test_transitive_allow_list_is_true():
-    """Each PROVIDED_BY entry is a declared requirement of a listed package."""
-    listed = set(pip_runtime())
-    for dist, (provider, why) in PROVIDED_BY.items():
-        assert provider in listed, f"{dist} is said to come with {provider}, which is not listed"
-        try:
-            requires = importlib.metadata.requires(provider) or []
-        except importlib.metadata.PackageNotFoundError:
-            pytest.skip(f"{provider} is not installed here, so its requirements cannot be read")
-        names = {split_requirement(r.split(";")[0])[0] for r in requires if "extra ==" not in r}
-        assert dist in names, f"{provider} does not require {dist}: list {dist} yourself ({why})"
+def test_every_declared_package_is_imported():
+    """No requirement that nothing imports (jupyterlab and nbgitpuller excepted: they are
+    applications the course runs, not libraries it imports)."""
+    imported = {distribution_of(m) for m in imported_modules()}
+    applications = {"jupyterlab", "nbgitpuller"}
+    unused = sorted(set(pip_runtime()) - imported - applications)
+    assert not unused, f"declared in pyproject.toml but imported nowhere: {unused}"
 
 
 # ---------------------------------------------------------------------------- the core
@@ -296,3 +369,59 @@ print(json.dumps(culprits))
     culprits = json.loads(result.stdout.strip().splitlines()[-1])
     assert not culprits, (f"core modules import plotting/widget packages: {culprits}. "
                           "Move that code to nnlib.plots or nnlib.widgets.")
+
+
+# ---------------------------------------------------------------------------- an installed nnlib
+
+INSTALLED_CHECK = r"""
+import json, sys
+from pathlib import Path
+import numpy as np
+import nnlib
+from nnlib import Network, fit, load_digits
+from nnlib.data import DATA_DIR
+(X, y), (X_test, y_test) = load_digits()
+net = Network([784, 30, 10], seed=0)
+before = net.cost(X[:500], y[:500])
+fit(net, X[:500], y[:500], epochs=1, batch_size=10, eta=0.5, evaluate=False)
+best = Network.load(DATA_DIR / "weights" / "best.npz")
+print(json.dumps({"nnlib": nnlib.__file__, "data_dir": str(DATA_DIR), "n_train": len(X),
+                  "before": before, "after": net.cost(X[:500], y[:500]),
+                  "best_accuracy": best.accuracy(X_test, y_test),
+                  "curve": (DATA_DIR / "weights" / "learning-curve.json").is_file(),
+                  "matplotlib": "matplotlib" in sys.modules}))
+"""
+
+
+def test_installed_wheel_works_outside_the_repository(tmp_path):
+    """Build the sdist, install it (pip builds the wheel from it) into a fresh venv with only the
+    core dependencies, and from a folder outside the repository load the bundled digits, take a
+    training step with fit() and load the best network: the files come from the package."""
+    sdist_dir = tmp_path / "dist"
+    build = subprocess.run(
+        [sys.executable, "-c", "import sys; from setuptools import build_meta as b; "
+                               "print(b.build_sdist(sys.argv[1]))", str(sdist_dir)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr[-3000:]
+    sdist = sdist_dir / build.stdout.strip().splitlines()[-1]
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
+    install = subprocess.run([str(python), "-m", "pip", "install", "-q",
+                              "--disable-pip-version-check", str(sdist)],
+                             capture_output=True, text=True, timeout=900)
+    assert install.returncode == 0, install.stderr[-3000:]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "NNLIB_DATA_DIR")}
+    result = subprocess.run([str(python), "-c", INSTALLED_CHECK], cwd=elsewhere, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    got = json.loads(result.stdout.strip().splitlines()[-1])
+    site = str(venv.resolve())
+    assert got["nnlib"].startswith(site) and got["data_dir"].startswith(site), got
+    assert Path(got["data_dir"]).name == "_data"
+    assert got["n_train"] == 8000 and got["curve"]
+    assert got["after"] < got["before"], got              # one epoch of training lowered the cost
+    assert got["best_accuracy"] > 0.9, got
+    assert not got["matplotlib"], "the core pulled in matplotlib"

@@ -4,20 +4,25 @@
     python3 course.py links            rewrite the generated parts (README.md, notebooks' first cells)
     python3 course.py links --check    change nothing; exit 1 if anything is out of date
     python3 course.py links --docs-only  README.md and docs/instructor-guide.md only
+    python3 course.py links --hub URL    set [tool.course] hub = URL in pyproject.toml, then
+                                         regenerate (the guide's nbgitpuller links use it)
 
 The setting is the repository's address in pyproject.toml:
 
     [tool.course]
     repository = "https://github.com/OWNER/REPO"
     branch = "main"
+    hub = "https://hub.example.org"     # the class's JupyterHub, for the nbgitpuller links
 
-A fork edits those two lines and runs `python3 course.py links`: every Binder link follows.
+A fork edits those lines and runs `python3 course.py links`: every Binder link follows.
 
 What it writes, always between marker comments (text outside the markers is never touched):
 - README.md: `<!-- launch:start -->` (a Binder badge), `<!-- clone:start -->` (the clone command)
   and `<!-- notebooks:start -->` (the table: number, title, goal, time, launch link), read from
   each notebook's first markdown cell (`# NN · Title`, **What you will learn**, **Time**).
-- docs/instructor-guide.md: `<!-- notebooks:start -->` (each notebook, its time, its notes).
+- docs/instructor-guide.md: `<!-- notebooks:start -->` (each notebook, its time, its notes) and
+  `<!-- hub:start -->` (each notebook's nbgitpuller link for the hub: one click clones or updates
+  the course in a learner's home on that JupyterHub and opens the notebook in JupyterLab).
 - each notebooks/NN-name.ipynb: a launch line in the FIRST markdown cell, right under the title.
   Only that cell's `source` changes: outputs, metadata and every other cell stay byte-identical,
   so nbval (which compares outputs) is unaffected. Files are written atomically and only when
@@ -36,6 +41,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_GLOB = "[0-9]*.ipynb"
 PLACEHOLDER_OWNER = "PLACEHOLDER-OWNER"
+PLACEHOLDER_HUB = "https://hub.example.org"
 BINDER_BADGE = "https://mybinder.org/badge_logo.svg"
 BINDER_RE = re.compile(
     r"https://mybinder\.org/v2/gh/(?P<owner>[A-Za-z0-9_.-]+)/(?P<repo>[A-Za-z0-9_.-]+)/"
@@ -52,7 +58,7 @@ class LinksError(ValueError):
 # ---------------------------------------------------------------------------- configuration
 
 def read_config(pyproject=None):
-    """Return {'repository', 'branch', 'owner', 'repo'} from pyproject.toml's [tool.course]."""
+    """Return {'repository', 'branch', 'owner', 'repo', 'hub'} from pyproject.toml's [tool.course]."""
     pyproject = Path(pyproject or ROOT / "pyproject.toml")
     text = pyproject.read_text(encoding="utf-8")
     try:
@@ -72,8 +78,19 @@ def read_config(pyproject=None):
     if not re.fullmatch(r"[A-Za-z0-9_./-]+", branch):
         raise LinksError(f"{pyproject.name}: [tool.course] branch = {branch!r} is not a branch "
                          'name. Use e.g. branch = "main".')
+    hub = check_hub(str(table.get("hub", PLACEHOLDER_HUB)), f"{pyproject.name}: [tool.course] hub")
     return {"repository": f"https://github.com/{match[1]}/{match[2]}", "branch": branch,
-            "owner": match[1], "repo": match[2]}
+            "owner": match[1], "repo": match[2], "hub": hub}
+
+
+def check_hub(hub, where="--hub"):
+    """The hub's address without a trailing slash, or a LinksError saying what is wrong."""
+    hub = hub.rstrip("/")
+    if not re.fullmatch(r"https?://[A-Za-z0-9_.:-]+(/[A-Za-z0-9_.~-]+)*", hub) or \
+            hub.endswith("/hub"):
+        raise LinksError(f"{where} = {hub!r} is not a JupyterHub address. Use e.g. "
+                         "https://hub.example.edu (the address learners open, without /hub/).")
+    return hub
 
 
 def _simple_toml_table(text, name):
@@ -95,6 +112,43 @@ def binder_url(config, notebook_relpath):
     labpath = quote(str(notebook_relpath).replace(os.sep, "/"), safe="")
     return (f"https://mybinder.org/v2/gh/{config['owner']}/{config['repo']}/"
             f"{config['branch']}?labpath={labpath}")
+
+
+def nbgitpuller_url(hub, repository, branch, repo_name, notebook_relpath):
+    """The nbgitpuller link that clones (or updates) `repository` into the learner's home on the
+    JupyterHub at `hub`, as the folder repo_name, and opens one notebook in JupyterLab."""
+    urlpath = f"lab/tree/{repo_name}/{str(notebook_relpath).replace(os.sep, '/')}"
+    return (f"{hub.rstrip('/')}/hub/user-redirect/git-pull?repo={quote(repository, safe='')}"
+            f"&branch={quote(branch, safe='')}&urlpath={quote(urlpath, safe='')}")
+
+
+def hub_url(config, notebook_relpath):
+    """The course's nbgitpuller link for one notebook on [tool.course] hub."""
+    return nbgitpuller_url(config["hub"], config["repository"], config["branch"], config["repo"],
+                           notebook_relpath)
+
+
+NBGITPULLER_RE = re.compile(
+    r"(?P<hub>https?://[^\s/]+(?:/[^\s?]*?)?)/hub/user-redirect/git-pull\?repo=(?P<repo>[^&\s]+)"
+    r"&branch=(?P<branch>[^&\s]+)&urlpath=(?P<urlpath>[^&\s)]+)")
+
+
+def set_hub(pyproject, hub):
+    """Write hub = "URL" into pyproject.toml's [tool.course] (replacing the line, or adding it)."""
+    pyproject = Path(pyproject)
+    text = pyproject.read_text(encoding="utf-8")
+    start = text.find("[tool.course]")
+    if start < 0:
+        raise LinksError(f"{pyproject.name} has no [tool.course] table to write hub = into.")
+    end = text.find("\n[", start + 1)
+    end = len(text) if end < 0 else end + 1
+    table = text[start:end]
+    line = f'hub = "{hub.rstrip("/")}"'
+    if re.search(r"(?m)^hub\s*=.*$", table):
+        table = re.sub(r"(?m)^hub\s*=.*$", lambda _: line, table)
+    else:
+        table = table.rstrip("\n") + "\n" + line + "\n" + ("\n" if end < len(text) else "")
+    write_atomic(pyproject, text[:start] + table + text[end:])
 
 
 # ---------------------------------------------------------------------------- notebooks
@@ -250,6 +304,17 @@ def instructor_index(infos, root=ROOT):
     return "\n".join(rows)
 
 
+def hub_links(infos, config):
+    """The guide's table of nbgitpuller links, one per notebook, for [tool.course] hub."""
+    rows = [f"Links for the hub at {config['hub']} and the course at {config['repository']} "
+            f"(branch `{config['branch']}`):", "",
+            "| # | Notebook | nbgitpuller link (give this to learners) |", "| --- | --- | --- |"]
+    for info in infos:
+        url = hub_url(config, f"notebooks/{info['name']}")
+        rows.append(f"| {info['number']} | {_cell(info['title'])} | <{url}> |")
+    return "\n".join(rows)
+
+
 def readme_blocks(infos, config):
     first = f"notebooks/{infos[0]['name']}" if infos else "notebooks"
     return {
@@ -308,7 +373,8 @@ def plan(root=ROOT):
     if guide.exists():
         raw = guide.read_text(encoding="utf-8")
         changes.append((guide, raw, update_readme_text(
-            raw, {"notebooks": instructor_index(infos, root)}, guide.name)))
+            raw, {"notebooks": instructor_index(infos, root), "hub": hub_links(infos, config)},
+            guide.name)))
     return config, changes
 
 
@@ -316,6 +382,15 @@ def main(argv=None, root=ROOT):
     argv = list(sys.argv[1:] if argv is None else argv)
     check = "--check" in argv
     try:
+        if "--hub" in argv:
+            i = argv.index("--hub")
+            if i + 1 >= len(argv) or argv[i + 1].startswith("--"):
+                raise LinksError("--hub needs the hub's address: python3 course.py links --hub "
+                                 "https://hub.example.edu")
+            hub = check_hub(argv.pop(i + 1))
+            argv.pop(i)
+            set_hub(Path(root) / "pyproject.toml", hub)
+            print(f"links: [tool.course] hub = {hub!r} written to pyproject.toml")
         config, changes = plan(root)
     except LinksError as e:
         print(f"links: {e}", file=sys.stderr)
@@ -341,6 +416,10 @@ def main(argv=None, root=ROOT):
         print(f"links: note: the repository address is still the placeholder "
               f"{config['repository']}. Set [tool.course] repository in pyproject.toml to the "
               "real one and run python3 course.py links again.")
+    if config["hub"] == PLACEHOLDER_HUB:
+        print(f"links: note: the hub address is the placeholder {PLACEHOLDER_HUB}: give your "
+              "class's with python3 course.py links --hub https://YOUR-HUB (the nbgitpuller "
+              "links in docs/instructor-guide.md follow).")
     return 0
 
 

@@ -243,5 +243,7 @@ def slider(description, value, min, max, step, log=False, fmt=None, width="420px
 def selector(description, options, value=None):
     """A drop-down list; options as a list, or a dict label -> value."""
     extra = {} if value is None else {"value": value}
+    # ipywidgets 8.0 takes (label, value) pairs but not a dict (8.1 takes both)
+    options = list(options.items()) if isinstance(options, dict) else list(options)
     return widgets.Dropdown(description=description, options=options,
                             style={"description_width": "initial"}, **extra)
