@@ -28,7 +28,7 @@ def tiny_study():
 def notebook_study():
     """The notebook's study (1,000 digits, 20 epochs) with the runs the notebook's claims rest on."""
     study = reg.RegularisationStudy()
-    for kind, lam in (("L2", 0.0), ("L2", 1e-3), ("L1", 1e-3)):
+    for kind, lam in (("L2", 0.0), ("L2", 1e-3), ("L1", 1e-3), ("L1", 1e-2), ("L1 clipped", 1e-3)):
         study.run(kind, lam)
     return study
 
@@ -102,7 +102,8 @@ def test_record_checks_that_a_run_matches(tiny_study):
 
 def test_l1_makes_more_weights_near_zero_than_l2(notebook_study):
     """The notebook's claim, on its own runs: at the same strength lambda = 1e-3, L1 switches
-    many first-layer weights off (|w| < 1e-3), L2 hardly any, and L2 raises validation accuracy."""
+    many first-layer weights off (|w| <= eta*lambda = 1e-3), L2 hardly any, and L2 raises
+    validation accuracy."""
     none, l2, l1 = (notebook_study.run(k, lam) for k, lam in (("L2", 0), ("L2", 1e-3), ("L1", 1e-3)))
     assert l1["near_zero"] > 0.2
     assert l1["near_zero"] > 10 * max(l2["near_zero"], 1e-3)
@@ -111,6 +112,48 @@ def test_l1_makes_more_weights_near_zero_than_l2(notebook_study):
     assert none["history"].train_accuracy[-1] > 0.97 and gap(none) > 0.1           # it overfits
     assert l2["history"].val_accuracy[-1] > none["history"].val_accuracy[-1] + 0.02
     assert gap(l2) < gap(none)
+
+
+def test_soft_threshold_and_clipped_l1_steps_by_hand():
+    """ClippedL1 as a fit() callback is the proximal step: the plain step on C_0, then every weight
+    moved eta*lam towards 0 and stopped there. Checked against three steps by hand."""
+    w = np.array([-2.0, -0.004, 0.0, 0.0004, 0.5])
+    assert np.allclose(reg.soft_threshold(w, 0.001), [-1.999, -0.003, 0.0, 0.0, 0.499])
+    for bad in (0, -1e-3, float("nan"), "1e-3"):
+        with pytest.raises(ValueError, match="ClippedL1 needs a strength"):
+            reg.ClippedL1(bad)
+    (X, y), _ = load_digits()
+    X, y = X[:30], y[:30]
+    net = Network([784, 6, 10], seed=1)
+    by_hand = net.copy()
+    lam, eta = 0.02, 0.5
+    fit(net, X, y, epochs=1, batch_size=10, eta=eta, shuffle=False, evaluate=False, progress=False,
+        callback=reg.ClippedL1(lam))
+    for k in range(0, 30, 10):
+        nabla_w, nabla_b = by_hand.backprop(X[k:k + 10], y[k:k + 10])
+        for l in range(len(by_hand.weights)):
+            by_hand.weights[l] = reg.soft_threshold(by_hand.weights[l] - eta * nabla_w[l], eta * lam)
+            by_hand.biases[l] = by_hand.biases[l] - eta * nabla_b[l]
+    for a, b in zip(net.weights + net.biases, by_hand.weights + by_hand.biases):
+        assert np.allclose(a, b, atol=1e-12)
+    assert (net.weights[0] == 0).mean() > 0.01 and not (net.biases[0] == 0).any()   # 3 pulls of 0.01
+
+
+def test_l1_claims_of_notebook_10(notebook_study):
+    """Plain L1 never lands on 0 but gathers weights within one pull (eta*lambda) of it, more at a
+    larger lambda; clipped L1 puts them at exactly 0; after 1,000 steps at eta*lambda = 0.001 the
+    blank pixels' weights at 0 are exactly those that started below 1.0 in size."""
+    study = notebook_study
+    l1, l1_hi = study.run("L1", 1e-3), study.run("L1", 1e-2)
+    clip, l2 = study.run("L1 clipped", 1e-3), study.run("L2", 1e-3)
+    assert l1["zero"] == 0 and l2["zero"] == 0 and clip["zero"] > 0.3
+    assert l1_hi["near_zero"] > l1["near_zero"] > 10 * l2["near_zero"]
+    blank = study.X.max(axis=0) == 0
+    w0 = study.network().weights[0][:, blank]
+    steps = study.epochs * int(np.ceil(len(study.X) / study.batch_size))
+    started_small = np.abs(w0) < steps * study.eta * 1e-3
+    # the same weights, but for a few that started within float32 rounding of the threshold
+    assert np.mean((clip["weights"][:, blank] == 0) != started_small) < 0.002
 
 
 def test_readme_strength_convention_matches_backprop():

@@ -123,3 +123,49 @@ def accuracy_curves(histories, title=None):
     if title:
         fig.suptitle(title)
     return fig
+
+
+def zeros_over_steps(steps, curves, predicted=None, title=None):
+    """The fraction of weights that are exactly 0 against the training step (clipped L1).
+    curves: dict label -> one fraction per step; predicted: (label, fractions) drawn as a dotted
+    black line, e.g. what the pull alone would do to weights that the data never moves."""
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    steps = np.asarray(steps)
+    for i, (label, frac) in enumerate(curves.items()):
+        ax.plot(steps, frac, color=color(i), ls=linestyle(i), lw=2.2, label=label)
+    if predicted is not None:
+        label, frac = predicted
+        ax.plot(steps, frac, color=COLORS["black"], ls=":", lw=2, label=label)
+    ax.set(xlabel="step", ylabel="fraction of weights exactly 0", ylim=(0, 1.02), xlim=(0, steps[-1]),
+           title=title)
+    ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+    ax.legend(loc="lower right", fontsize=10)
+    return fig
+
+
+def train_test_learning_curve(sizes, train_error, test_error, train_spread=None, test_spread=None,
+                              title=None):
+    """Training error (on the n digits a network learnt from) and test error against n, on log-log
+    axes: the vertical distance between them is the gap of notebook 10, which closes as n grows.
+    *_spread: (low, high) per size, drawn as bands. Training errors of 0 sit on a floor at the
+    bottom of the axis (a log axis has no 0), marked in the legend."""
+    fig, ax = plt.subplots(figsize=(7.5, 4.4))
+    n = np.asarray(sizes, dtype=float)
+    test_error = np.asarray(test_error, dtype=float)
+    train_error = np.asarray(train_error, dtype=float)
+    floor = 10 ** np.floor(np.log10(max(min(test_error.min(), 1e-3), 1e-5)) - 1)
+    shown_train = np.maximum(train_error, floor)
+    ax.plot(n, test_error, color=color(1), ls=linestyle(1), marker="s", label="test error (2,000 test digits)")
+    ax.plot(n, shown_train, color=color(0), ls=linestyle(0), marker="o",
+            label="training error (on its own n digits)" + (", 0 drawn at the floor" if (train_error < floor).any() else ""))
+    for spread, i, clip in ((test_spread, 1, False), (train_spread, 0, True)):
+        if spread is not None:
+            lo, hi = (np.asarray(v, dtype=float) for v in spread)
+            if clip:
+                lo, hi = np.maximum(lo, floor), np.maximum(hi, floor)
+            ax.fill_between(n, lo, hi, color=color(i), alpha=0.2, lw=0)
+    ax.fill_between(n, shown_train, test_error, color="0.85", alpha=0.5, lw=0, label="the gap")
+    ax.set(xscale="log", yscale="log", xlabel="training examples n (log scale)", ylabel="error (log scale)",
+           ylim=(floor / 1.5, 1), title=title)
+    ax.legend(loc="lower left", fontsize=10)
+    return fig

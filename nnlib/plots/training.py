@@ -219,3 +219,35 @@ def sweep_curves(histories, title=None, cost_log=True):
     if title:
         fig.suptitle(title)
     return fig
+
+
+def search_points(searches, xlabel, ylabel, title=None, colorbar_label="validation accuracy", fmt="{:.1%}"):
+    """Hyperparameter searches side by side on the same axes (both log scale): one panel per search,
+    each tried point coloured by its score (one colour scale for all panels, CMAP_SEQUENTIAL; NaN,
+    a diverged run, drawn as a grey cross), the best point of each framed and labelled.
+    searches: dict label -> (x values, y values, scores)."""
+    if not searches:
+        raise ValueError("search_points needs at least one search: a dict label -> (x, y, scores).")
+    all_scores = np.concatenate([np.asarray(s, dtype=float) for _, _, s in searches.values()])
+    finite = all_scores[np.isfinite(all_scores)]
+    lo, hi = (finite.min(), finite.max()) if finite.size else (0, 1)
+    fig, axes = plt.subplots(1, len(searches), figsize=(4.6 * len(searches) + 1.2, 4.2), sharex=True,
+                             sharey=True, squeeze=False)
+    for ax, (label, (x, y, s)) in zip(axes[0], searches.items()):
+        x, y, s = (np.asarray(a, dtype=float) for a in (x, y, s))
+        ok = np.isfinite(s)
+        sc = ax.scatter(x[ok], y[ok], c=s[ok], cmap=CMAP_SEQUENTIAL, vmin=lo, vmax=hi if hi > lo else lo + 1e-9,
+                        s=110, edgecolors="black", linewidths=0.8, zorder=3)
+        if (~ok).any():
+            ax.scatter(x[~ok], y[~ok], marker="x", color="0.5", s=80, zorder=3, label="diverged")
+        if ok.any():
+            b = int(np.nanargmax(s))
+            ax.scatter([x[b]], [y[b]], s=330, facecolors="none", edgecolors=COLORS["vermillion"],
+                       linewidths=3, zorder=4, label=f"best: {fmt.format(s[b])}")
+            ax.legend(loc="lower left", fontsize=10)
+        ax.set(xscale="log", yscale="log", xlabel=xlabel, title=f"{label}: {ok.sum()} runs")
+    axes[0, 0].set_ylabel(ylabel)
+    fig.colorbar(sc, ax=list(axes[0]), label=colorbar_label)
+    if title:
+        fig.suptitle(title)
+    return fig
