@@ -21,4 +21,4 @@ from .activations import (chain_diagram, activation_pair, products_through_layer
 from .generalisation import (train_validation_curves, weight_magnitudes, regularisation_sweep,
                              learning_curve, accuracy_curves, zeros_over_steps, train_test_learning_curve)
 from .training import (per_epoch, confusion_counts, confusion_matrix, confident_mistakes,
-                       weight_images, train_vs_validation, grid_heatmap, sweep_curves, search_points)
+                       weight_images, train_vs_validation, grid_heatmap, sweep_curves, search_points, lr_sweep)
