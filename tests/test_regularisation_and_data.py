@@ -182,8 +182,36 @@ def test_committed_learning_curve_has_its_format():
     assert np.all((acc > 0.1) & (acc <= 1))
     assert np.allclose(curve["mean_accuracy"], acc.mean(axis=1), atol=1e-4)
     assert curve["epochs"] == [_script().epochs_for(n) for n in sizes]
-    for key in ("hidden", "output", "cost", "init", "batch_size", "eta", "dtype"):
+    for key in ("hidden", "output", "cost", "init", "batch_size", "eta", "dtype", "steps"):
         assert key in curve["settings"]
+
+
+def test_every_point_of_the_learning_curve_got_the_same_steps():
+    """Notebook 11 says every network trained for the same number of steps: the epochs the
+    script ran times the mini-batches per epoch is that number, for every size."""
+    curve = json.loads(CURVE.read_text())
+    m, steps = curve["settings"]["batch_size"], curve["settings"]["steps"]
+    assert curve["steps"] == [e * -(-n // m) for n, e in zip(curve["sizes"], curve["epochs"])]
+    assert set(curve["steps"]) == {steps}
+
+
+def test_training_error_and_the_gap_of_notebook_10():
+    """Training accuracy is at least the test accuracy for every run, and the gap closes with data."""
+    curve = json.loads(CURVE.read_text())
+    test, train = np.array(curve["accuracy"]), np.array(curve["train_accuracy"])
+    assert train.shape == test.shape and np.all(train >= test)
+    gap = (train - test).mean(axis=1)
+    assert gap[0] > 0.2 and gap[-1] < 0.05 and gap[-1] < gap[0] / 4
+
+
+def test_augmentation_runs_compare_like_with_like():
+    """The shifted runs are the n = 1,000 runs again (same seeds, hence same subsets and starting
+    weights, same steps) with shifts only."""
+    curve = json.loads(CURVE.read_text())
+    aug = curve["augmented"]
+    assert aug["seeds"] == curve["seeds"] and aug["n"] in curve["sizes"]
+    assert aug["epochs"] == curve["epochs"][curve["sizes"].index(aug["n"])]
+    assert len(aug["accuracy"]) == len(curve["seeds"])
 
 
 def test_learning_curve_rises_with_data():
@@ -200,6 +228,7 @@ def test_script_reproduces_the_committed_numbers(tmp_path):
     tiny, committed = json.loads(out.read_text()), json.loads(CURVE.read_text())
     assert tiny["sizes"] == [100] and tiny["seeds"] == [0] and len(tiny["accuracy"]) == 1
     assert set(tiny) == set(committed) - {"mnist_60000"}
+    assert set(tiny["augmented"]) == set(committed["augmented"])
     assert tiny["settings"] == committed["settings"]
     assert tiny["accuracy"][0][0] == pytest.approx(committed["accuracy"][0][0], abs=0.01)
 

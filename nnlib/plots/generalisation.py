@@ -145,27 +145,21 @@ def zeros_over_steps(steps, curves, predicted=None, title=None):
 
 def train_test_learning_curve(sizes, train_error, test_error, train_spread=None, test_spread=None,
                               title=None):
-    """Training error (on the n digits a network learnt from) and test error against n, on log-log
-    axes: the vertical distance between them is the gap of notebook 10, which closes as n grows.
-    *_spread: (low, high) per size, drawn as bands. Training errors of 0 sit on a floor at the
-    bottom of the axis (a log axis has no 0), marked in the legend."""
+    """Training error (on the n digits a network learnt from) and test error against n (log x-axis,
+    linear y-axis in percent, so that an error of 0 can be drawn): the vertical distance between
+    them, shaded, is the gap of notebook 10, which closes as n grows. *_spread: (low, high) per
+    size, drawn as bands."""
     fig, ax = plt.subplots(figsize=(7.5, 4.4))
     n = np.asarray(sizes, dtype=float)
-    test_error = np.asarray(test_error, dtype=float)
-    train_error = np.asarray(train_error, dtype=float)
-    floor = 10 ** np.floor(np.log10(max(min(test_error.min(), 1e-3), 1e-5)) - 1)
-    shown_train = np.maximum(train_error, floor)
+    test_error, train_error = np.asarray(test_error, dtype=float), np.asarray(train_error, dtype=float)
+    ax.fill_between(n, train_error, test_error, color="0.85", alpha=0.6, lw=0, label="the gap")
     ax.plot(n, test_error, color=color(1), ls=linestyle(1), marker="s", label="test error (2,000 test digits)")
-    ax.plot(n, shown_train, color=color(0), ls=linestyle(0), marker="o",
-            label="training error (on its own n digits)" + (", 0 drawn at the floor" if (train_error < floor).any() else ""))
-    for spread, i, clip in ((test_spread, 1, False), (train_spread, 0, True)):
+    ax.plot(n, train_error, color=color(0), ls=linestyle(0), marker="o", label="training error (its own n digits)")
+    for spread, i in ((test_spread, 1), (train_spread, 0)):
         if spread is not None:
             lo, hi = (np.asarray(v, dtype=float) for v in spread)
-            if clip:
-                lo, hi = np.maximum(lo, floor), np.maximum(hi, floor)
-            ax.fill_between(n, lo, hi, color=color(i), alpha=0.2, lw=0)
-    ax.fill_between(n, shown_train, test_error, color="0.85", alpha=0.5, lw=0, label="the gap")
-    ax.set(xscale="log", yscale="log", xlabel="training examples n (log scale)", ylabel="error (log scale)",
-           ylim=(floor / 1.5, 1), title=title)
-    ax.legend(loc="lower left", fontsize=10)
+            ax.fill_between(n, lo, hi, color=color(i), alpha=0.25, lw=0)
+    ax.set(xscale="log", xlabel="training examples n (log scale)", ylabel="error", ylim=(0, None), title=title)
+    ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+    ax.legend(loc="upper right", fontsize=10)
     return fig
