@@ -288,3 +288,20 @@ def test_learning_curve_picture():
     n, err = ax_e.lines[-1].get_data()
     assert np.allclose(err, 1.0 * n ** -0.3) and n.min() < 100 and n.max() > 1000
     plt.close(fig)
+
+
+@pytest.mark.parametrize("name", ["09-hyperparameters", "10-regularisation", "11-need-for-data"])
+def test_every_figure_of_notebooks_09_to_11_has_alt_text(name):
+    """The alt convention: a code cell whose saved outputs hold images carries metadata "alt", one
+    description per image, in output order, none of them a stand-in."""
+    cells = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text())["cells"]
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] != "code":
+            continue
+        images = sum("image/png" in out.get("data", {}) for out in cell.get("outputs", []))
+        alt = cell["metadata"].get("alt")
+        if images:
+            assert isinstance(alt, list) and len(alt) == images, f"{name} cell {i}: {images} images, alt {alt!r}"
+            for text in alt:
+                assert len(text) > 60 and "PLACEHOLDER" not in text and not text.lower().startswith("image"), \
+                    f"{name} cell {i}: alt text {text!r}"
