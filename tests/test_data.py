@@ -377,11 +377,48 @@ def test_files_placed_by_hand_are_used(tmp_path, dead_url, fake_mnist):
     assert data.download_mnist(cache_dir=tmp_path, mirrors=[dead_url], files=files) == tmp_path
 
 
-def test_mnist_constants():
-    assert len(data.MNIST_FILES) == 4
-    assert data.MNIST_FILES["train-images-idx3-ubyte.gz"][0] == 9912422
-    assert all(len(sha) == 64 for _, sha in data.MNIST_FILES.values())
+def test_mnist_constants_are_the_ones_load_mnist_checks(tmp_path):
+    """Offline, against load_mnist itself: the four names are the files it reads, and its check
+    uses these sizes and hashes: files of exactly the listed sizes but other bytes are refused,
+    each named. (A renamed file, or a check that skips the hash, fails here; the sizes and hashes
+    themselves can only be checked against the real files: the next test.)"""
+    assert set(data.MNIST_FILES) == {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                                     "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"}
+    for name, (size, _) in data.MNIST_FILES.items():
+        (tmp_path / name).write_bytes(gz(b"\0" * 64)[:10].ljust(size, b"\0"))   # right size, wrong bytes
+    with pytest.raises(DataError, match="Missing or corrupt") as caught:
+        data.load_mnist(tmp_path, download=False)
+    assert all(name in str(caught.value) for name in data.MNIST_FILES)
     assert all(url.startswith("https://") and url.endswith("/") for url in data.MNIST_MIRRORS)
+
+
+def _real_mnist_dir():
+    for folder in (data._data_dir() / "mnist-full", data._default_cache_dir()):
+        if all((folder / name).is_file() for name in data.MNIST_FILES):
+            return folder
+    return None
+
+
+@pytest.mark.skipif(_real_mnist_dir() is None,
+                    reason="the full MNIST is not downloaded (nnlib.data.download_mnist() fetches it, "
+                           "11 MB): the constants' sizes and hashes, the files' shapes and the bundled "
+                           "digits' provenance can only be checked against the real files")
+def test_mnist_constants_match_the_real_files_and_the_bundled_digits_come_from_its_training_set():
+    folder = _real_mnist_dir()
+    for name, (size, sha256) in data.MNIST_FILES.items():
+        assert (folder / name).stat().st_size == size, name
+        assert data._sha256_file(folder / name) == sha256, name
+    (X, y), (X_test, y_test) = data.load_mnist(folder, download=False)
+    assert X.shape == (60000, 784) and X_test.shape == (10000, 784)
+    assert set(np.unique(y)) == set(range(10)) == set(np.unique(y_test))
+    # data/README.md: the bundled digits are the first 10,000 training digits, sorted stably by digit
+    assert np.bincount(y[:10000]).tolist() == BUNDLED_COUNTS
+    first = np.round(X[:10000] * 255).astype(np.uint8).reshape(-1, 28, 28)
+    order = np.argsort(y[:10000], kind="stable")
+    with np.load(BUNDLED) as archive:
+        assert np.array_equal(first[order], archive["images"])
+        assert np.array_equal(y[:10000][order], archive["labels"])
+    assert not image_bytes(X_test) & image_bytes(first.reshape(-1, 784) / 255)
 
 
 # ---------------------------------------------------------------------------

@@ -28,7 +28,7 @@ def tiny_study():
 def notebook_study():
     """The notebook's study (1,000 digits, 20 epochs) with the runs the notebook's claims rest on."""
     study = reg.RegularisationStudy()
-    for kind, lam in (("L2", 0.0), ("L2", 1e-3), ("L1", 1e-3)):
+    for kind, lam in (("L2", 0.0), ("L2", 1e-3), ("L1", 1e-3), ("L1", 1e-2), ("L1 clipped", 1e-3)):
         study.run(kind, lam)
     return study
 
@@ -102,7 +102,8 @@ def test_record_checks_that_a_run_matches(tiny_study):
 
 def test_l1_makes_more_weights_near_zero_than_l2(notebook_study):
     """The notebook's claim, on its own runs: at the same strength lambda = 1e-3, L1 switches
-    many first-layer weights off (|w| < 1e-3), L2 hardly any, and L2 raises validation accuracy."""
+    many first-layer weights off (|w| <= eta*lambda = 1e-3), L2 hardly any, and L2 raises
+    validation accuracy."""
     none, l2, l1 = (notebook_study.run(k, lam) for k, lam in (("L2", 0), ("L2", 1e-3), ("L1", 1e-3)))
     assert l1["near_zero"] > 0.2
     assert l1["near_zero"] > 10 * max(l2["near_zero"], 1e-3)
@@ -111,6 +112,48 @@ def test_l1_makes_more_weights_near_zero_than_l2(notebook_study):
     assert none["history"].train_accuracy[-1] > 0.97 and gap(none) > 0.1           # it overfits
     assert l2["history"].val_accuracy[-1] > none["history"].val_accuracy[-1] + 0.02
     assert gap(l2) < gap(none)
+
+
+def test_soft_threshold_and_clipped_l1_steps_by_hand():
+    """ClippedL1 as a fit() callback is the proximal step: the plain step on C_0, then every weight
+    moved eta*lam towards 0 and stopped there. Checked against three steps by hand."""
+    w = np.array([-2.0, -0.004, 0.0, 0.0004, 0.5])
+    assert np.allclose(reg.soft_threshold(w, 0.001), [-1.999, -0.003, 0.0, 0.0, 0.499])
+    for bad in (0, -1e-3, float("nan"), "1e-3"):
+        with pytest.raises(ValueError, match="ClippedL1 needs a strength"):
+            reg.ClippedL1(bad)
+    (X, y), _ = load_digits()
+    X, y = X[:30], y[:30]
+    net = Network([784, 6, 10], seed=1)
+    by_hand = net.copy()
+    lam, eta = 0.02, 0.5
+    fit(net, X, y, epochs=1, batch_size=10, eta=eta, shuffle=False, evaluate=False, progress=False,
+        callback=reg.ClippedL1(lam))
+    for k in range(0, 30, 10):
+        nabla_w, nabla_b = by_hand.backprop(X[k:k + 10], y[k:k + 10])
+        for l in range(len(by_hand.weights)):
+            by_hand.weights[l] = reg.soft_threshold(by_hand.weights[l] - eta * nabla_w[l], eta * lam)
+            by_hand.biases[l] = by_hand.biases[l] - eta * nabla_b[l]
+    for a, b in zip(net.weights + net.biases, by_hand.weights + by_hand.biases):
+        assert np.allclose(a, b, atol=1e-12)
+    assert (net.weights[0] == 0).mean() > 0.01 and not (net.biases[0] == 0).any()   # 3 pulls of 0.01
+
+
+def test_l1_claims_of_notebook_10(notebook_study):
+    """Plain L1 never lands on 0 but gathers weights within one pull (eta*lambda) of it, more at a
+    larger lambda; clipped L1 puts them at exactly 0; after 1,000 steps at eta*lambda = 0.001 the
+    blank pixels' weights at 0 are exactly those that started below 1.0 in size."""
+    study = notebook_study
+    l1, l1_hi = study.run("L1", 1e-3), study.run("L1", 1e-2)
+    clip, l2 = study.run("L1 clipped", 1e-3), study.run("L2", 1e-3)
+    assert l1["zero"] == 0 and l2["zero"] == 0 and clip["zero"] > 0.3
+    assert l1_hi["near_zero"] > l1["near_zero"] > 10 * l2["near_zero"]
+    blank = study.X.max(axis=0) == 0
+    w0 = study.network().weights[0][:, blank]
+    steps = study.epochs * int(np.ceil(len(study.X) / study.batch_size))
+    started_small = np.abs(w0) < steps * study.eta * 1e-3
+    # the same weights, but for a few that started within float32 rounding of the threshold
+    assert np.mean((clip["weights"][:, blank] == 0) != started_small) < 0.002
 
 
 def test_readme_strength_convention_matches_backprop():
@@ -139,8 +182,36 @@ def test_committed_learning_curve_has_its_format():
     assert np.all((acc > 0.1) & (acc <= 1))
     assert np.allclose(curve["mean_accuracy"], acc.mean(axis=1), atol=1e-4)
     assert curve["epochs"] == [_script().epochs_for(n) for n in sizes]
-    for key in ("hidden", "output", "cost", "init", "batch_size", "eta", "dtype"):
+    for key in ("hidden", "output", "cost", "init", "batch_size", "eta", "dtype", "steps"):
         assert key in curve["settings"]
+
+
+def test_every_point_of_the_learning_curve_got_the_same_steps():
+    """Notebook 11 says every network trained for the same number of steps: the epochs the
+    script ran times the mini-batches per epoch is that number, for every size."""
+    curve = json.loads(CURVE.read_text())
+    m, steps = curve["settings"]["batch_size"], curve["settings"]["steps"]
+    assert curve["steps"] == [e * -(-n // m) for n, e in zip(curve["sizes"], curve["epochs"])]
+    assert set(curve["steps"]) == {steps}
+
+
+def test_training_error_and_the_gap_of_notebook_10():
+    """Training accuracy is at least the test accuracy for every run, and the gap closes with data."""
+    curve = json.loads(CURVE.read_text())
+    test, train = np.array(curve["accuracy"]), np.array(curve["train_accuracy"])
+    assert train.shape == test.shape and np.all(train >= test)
+    gap = (train - test).mean(axis=1)
+    assert gap[0] > 0.2 and gap[-1] < 0.05 and gap[-1] < gap[0] / 4
+
+
+def test_augmentation_runs_compare_like_with_like():
+    """The shifted runs are the n = 1,000 runs again (same seeds, hence same subsets and starting
+    weights, same steps) with shifts only."""
+    curve = json.loads(CURVE.read_text())
+    aug = curve["augmented"]
+    assert aug["seeds"] == curve["seeds"] and aug["n"] in curve["sizes"]
+    assert aug["epochs"] == curve["epochs"][curve["sizes"].index(aug["n"])]
+    assert len(aug["accuracy"]) == len(curve["seeds"])
 
 
 def test_learning_curve_rises_with_data():
@@ -157,6 +228,7 @@ def test_script_reproduces_the_committed_numbers(tmp_path):
     tiny, committed = json.loads(out.read_text()), json.loads(CURVE.read_text())
     assert tiny["sizes"] == [100] and tiny["seeds"] == [0] and len(tiny["accuracy"]) == 1
     assert set(tiny) == set(committed) - {"mnist_60000"}
+    assert set(tiny["augmented"]) == set(committed["augmented"])
     assert tiny["settings"] == committed["settings"]
     assert tiny["accuracy"][0][0] == pytest.approx(committed["accuracy"][0][0], abs=0.01)
 
@@ -216,3 +288,20 @@ def test_learning_curve_picture():
     n, err = ax_e.lines[-1].get_data()
     assert np.allclose(err, 1.0 * n ** -0.3) and n.min() < 100 and n.max() > 1000
     plt.close(fig)
+
+
+@pytest.mark.parametrize("name", ["09-hyperparameters", "10-regularisation", "11-need-for-data"])
+def test_every_figure_of_notebooks_09_to_11_has_alt_text(name):
+    """The alt convention: a code cell whose saved outputs hold images carries metadata "alt", one
+    description per image, in output order, none of them a stand-in."""
+    cells = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text())["cells"]
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] != "code":
+            continue
+        images = sum("image/png" in out.get("data", {}) for out in cell.get("outputs", []))
+        alt = cell["metadata"].get("alt")
+        if images:
+            assert isinstance(alt, list) and len(alt) == images, f"{name} cell {i}: {images} images, alt {alt!r}"
+            for text in alt:
+                assert len(text) > 60 and "PLACEHOLDER" not in text and not text.lower().startswith("image"), \
+                    f"{name} cell {i}: alt text {text!r}"

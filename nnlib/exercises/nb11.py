@@ -3,14 +3,28 @@ import numpy as np
 
 from . import Hint, close, exercise
 
-_N = np.array([100.0, 300.0, 1000.0, 3000.0, 10000.0])
-_C, _K = 2.0, 0.4
-_ERR = _C * _N ** -_K
+
+def _power_law_cases():
+    """Noisy learning curves that the notebook never shows: errors scattered around c n^-k by a
+    few percent (as the seeds scatter real ones), sizes not in order. Only a least-squares fit
+    through all the points in log-log gives the reference answer; two points do not."""
+    rng = np.random.default_rng(1111)
+    cases = []
+    for c, k, sizes in ((2.0, 0.4, [100, 300, 1000, 3000, 10000, 30000]),
+                        (0.8, 0.25, [50, 100, 200, 400, 800, 1600, 3200, 6400]),
+                        (5.0, 0.6, [1000, 2000, 5000, 10000, 20000])):
+        n = np.array(sizes, dtype=float)
+        err = c * n ** -k * np.exp(0.08 * rng.standard_normal(len(n)))
+        order = rng.permutation(len(n))
+        cases.append((n[order], err[order]))
+    return cases
 
 
 # ---- 11.power_law: fit err = c * n^-k on a log-log scale --------------------------------------
 def fit_power_law(n, err):
-    """log(err) = log(c) - k log(n) is a straight line: fit it with np.polyfit on the logs."""
+    """log(err) = log(c) - k log(n) is a straight line in (log n, log err): fit it by least squares
+    through ALL the points with np.polyfit on the logs (slope -k, intercept log c). Two points
+    would do for exact data; real learning curves scatter, and least squares averages it out."""
     slope, intercept = np.polyfit(np.log(n), np.log(err), 1)
     return float(np.exp(intercept)), float(-slope)
 
@@ -30,35 +44,69 @@ def _mixed_logs(n, err):
     return float(np.exp(intercept)), float(-slope)
 
 
+def _two_endpoints(n, err):
+    i, j = int(np.argmin(n)), int(np.argmax(n))
+    k = -(np.log(err[j]) - np.log(err[i])) / (np.log(n[j]) - np.log(n[i]))
+    return float(err[i] * n[i] ** k), float(k)
+
+
+def _first_last(n, err):
+    k = -(np.log(err[-1]) - np.log(err[0])) / (np.log(n[-1]) - np.log(n[0]))
+    return float(err[0] * n[0] ** k), float(k)
+
+
+def _semi_log(n, err):
+    slope, intercept = np.polyfit(n, np.log(err), 1)
+    return float(np.exp(intercept)), float(-slope)
+
+
 @exercise("11.power_law", solution=fit_power_law, mistakes=[
     (_slope_not_k, "minus"),
-    (_no_logs, "log"),
+    (_no_logs, "log of both"),
     (_mixed_logs, "same base"),
+    (_two_endpoints, "two points"),
+    (_first_last, "two points"),
+    (_semi_log, "log of both"),
 ])
 def _check_power_law(f):
-    got = f(_N.copy(), _ERR.copy())
-    if got is None:
-        raise NotImplementedError  # the template's `...`: not attempted yet
-    if not (isinstance(got, (tuple, list)) and len(got) == 2):
-        raise Hint("Return two numbers, (c, k).")
-    c, k = (float(v) for v in got)
-    if close(c, _C, rtol=1e-4) and close(k, _K, rtol=1e-4):
-        return "A straight line on log-log axes: log err = log c - k log n."
-    if close(k, -_K, rtol=1e-4):
-        raise Hint("k comes out negative: the error falls, so the slope of log err against log n is "
-                   "-k. Return minus the slope.")
-    if close(k, _K, rtol=1e-4) and close(c, np.exp(np.log10(_C)), rtol=1e-4):
-        raise Hint("k is right, c is not: you fitted log10 but undid it with exp. Use the same base "
-                   "both ways (np.log with np.exp, or np.log10 with 10 ** ...).")
-    if not close(k, _K, rtol=0.05):
-        raise Hint("A power law err = c n^-k is a straight line only after taking the log of both n and "
-                   "err: fit np.log(err) against np.log(n) with np.polyfit(..., 1).")
-    raise Hint(f"For err = {_C} n^-{_K} expected (c, k) = ({_C}, {_K}); got ({c:.3g}, {k:.3g}).")
+    for n, err in _power_law_cases():
+        got = f(n.copy(), err.copy())
+        if got is None:
+            raise NotImplementedError  # the template's `...`: not attempted yet
+        if not (isinstance(got, (tuple, list)) and len(got) == 2):
+            raise Hint("Return two numbers, (c, k).")
+        try:
+            c, k = (float(v) for v in got)
+        except (TypeError, ValueError):
+            raise Hint(f"Return two numbers, (c, k); got {got!r}.") from None
+        c_want, k_want = fit_power_law(n, err)
+        if close(c, c_want, rtol=1e-4) and close(k, k_want, rtol=1e-4):
+            continue
+        if close(k, -k_want, rtol=1e-4):
+            raise Hint("k comes out negative: the error falls, so the slope of log err against log n is "
+                       "-k. Return minus the slope.")
+        if close(k, k_want, rtol=1e-4) and close(c, np.exp(np.log10(c_want)), rtol=1e-4):
+            raise Hint("k is right, c is not: you fitted log10 but undid it with exp. Use the same base "
+                       "both ways (np.log with np.exp, or np.log10 with 10 ** ...).")
+        for two in (_two_endpoints, _first_last):
+            c2, k2 = two(n, err)
+            if close(k, k2, rtol=1e-3):
+                raise Hint("Your k goes through two points only. Real learning curves scatter (seeds, "
+                           "which digits), so two points give a slope that depends on their noise: fit "
+                           "a least-squares line through all the points, np.polyfit(np.log(n), "
+                           "np.log(err), 1).")
+        if not close(k, k_want, rtol=0.05):
+            raise Hint("A power law err = c n^-k is a straight line only after taking the log of both n and "
+                       "err: fit np.log(err) against np.log(n) with np.polyfit(..., 1).")
+        raise Hint(f"On these noisy points the least-squares line in log-log gives (c, k) = "
+                   f"({c_want:.4g}, {k_want:.4g}); got ({c:.4g}, {k:.4g}).")
+    return ("A least-squares line through all the points on log-log axes: log err = log c - k log n.")
 
 
 # ---- 11.halve: how many more labels to halve the error --------------------------------------
 def factor_to_halve(k):
-    """c (f n)^-k = c n^-k / 2  <=>  f^-k = 1/2  <=>  f = 2^(1/k)."""
+    """c (f n)^-k = c n^-k / 2  <=>  f^-k = 1/2  <=>  f = 2^(1/k). The smaller k (the flatter the
+    curve), the more data it takes."""
     return 2.0 ** (1.0 / k)
 
 
@@ -66,9 +114,10 @@ def factor_to_halve(k):
     (lambda k: 2.0, "only if k = 1"),
     (lambda k: 2.0 ** k, "1/k"),
     (lambda k: 2.0 / k, "power"),
+    (lambda k: 8.9, "every k"),
 ])
 def _check_halve(f):
-    for k in (0.5, 0.25, 1.0):
+    for k in (0.5, 0.25, 1.0, 0.37, 0.71):
         got = f(k)
         if got is None:
             raise NotImplementedError
@@ -82,6 +131,8 @@ def _check_halve(f):
                        "4 times the data, not 1.4).")
         if close(got, 2.0 / k):
             raise Hint("The factor is a power of 2, not a ratio: f^k = 2, so f = 2 ** (1 / k).")
+        if close(got, f(0.123)):
+            raise Hint(f"Your function gives {got!r} for every k: write the factor as a formula in k.")
         raise Hint(f"For k = {k} expected {factor_to_halve(k):.3g} times the data; got {got!r}.")
     return ("f = 2^(1/k): with k = 0.5 you need 4 times the data to halve the error; with k = 0.25, "
             "16 times.")

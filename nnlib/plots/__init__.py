@@ -20,6 +20,6 @@ from .descent import (cost_contours, path_style, descent_paths, curve_descent, g
 from .activations import (chain_diagram, activation_pair, products_through_layers, grad_rms_grid,
                           saturation_bars)
 from .generalisation import (train_validation_curves, weight_magnitudes, regularisation_sweep,
-                             learning_curve, accuracy_curves)
+                             learning_curve, accuracy_curves, zeros_over_steps, train_test_learning_curve)
 from .training import (per_epoch, confusion_counts, confusion_matrix, confident_mistakes,
-                       weight_images, train_vs_validation, grid_heatmap, sweep_curves)
+                       weight_images, train_vs_validation, grid_heatmap, sweep_curves, search_points, lr_sweep)

@@ -123,3 +123,43 @@ def accuracy_curves(histories, title=None):
     if title:
         fig.suptitle(title)
     return fig
+
+
+def zeros_over_steps(steps, curves, predicted=None, title=None):
+    """The fraction of weights that are exactly 0 against the training step (clipped L1).
+    curves: dict label -> one fraction per step; predicted: (label, fractions) drawn as a dotted
+    black line, e.g. what the pull alone would do to weights that the data never moves."""
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    steps = np.asarray(steps)
+    for i, (label, frac) in enumerate(curves.items()):
+        ax.plot(steps, frac, color=color(i), ls=linestyle(i), lw=2.2, label=label)
+    if predicted is not None:
+        label, frac = predicted
+        ax.plot(steps, frac, color=COLORS["black"], ls=":", lw=2, label=label)
+    ax.set(xlabel="step", ylabel="fraction of weights exactly 0", ylim=(0, 1.02), xlim=(0, steps[-1]),
+           title=title)
+    ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+    ax.legend(loc="lower right", fontsize=10)
+    return fig
+
+
+def train_test_learning_curve(sizes, train_error, test_error, train_spread=None, test_spread=None,
+                              title=None):
+    """Training error (on the n digits a network learnt from) and test error against n (log x-axis,
+    linear y-axis in percent, so that an error of 0 can be drawn): the vertical distance between
+    them, shaded, is the gap of notebook 10, which closes as n grows. *_spread: (low, high) per
+    size, drawn as bands."""
+    fig, ax = plt.subplots(figsize=(7.5, 4.4))
+    n = np.asarray(sizes, dtype=float)
+    test_error, train_error = np.asarray(test_error, dtype=float), np.asarray(train_error, dtype=float)
+    ax.fill_between(n, train_error, test_error, color="0.85", alpha=0.6, lw=0, label="the gap")
+    ax.plot(n, test_error, color=color(1), ls=linestyle(1), marker="s", label="test error (2,000 test digits)")
+    ax.plot(n, train_error, color=color(0), ls=linestyle(0), marker="o", label="training error (its own n digits)")
+    for spread, i in ((test_spread, 1), (train_spread, 0)):
+        if spread is not None:
+            lo, hi = (np.asarray(v, dtype=float) for v in spread)
+            ax.fill_between(n, lo, hi, color=color(i), alpha=0.25, lw=0)
+    ax.set(xscale="log", xlabel="training examples n (log scale)", ylabel="error", ylim=(0, None), title=title)
+    ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+    ax.legend(loc="upper right", fontsize=10)
+    return fig

@@ -219,3 +219,59 @@ def sweep_curves(histories, title=None, cost_log=True):
     if title:
         fig.suptitle(title)
     return fig
+
+
+def search_points(searches, xlabel, ylabel, title=None, colorbar_label="validation accuracy", fmt="{:.1%}"):
+    """Hyperparameter searches side by side on the same axes (both log scale): one panel per search,
+    each tried point coloured by its score (one colour scale for all panels, CMAP_SEQUENTIAL; NaN,
+    a diverged run, drawn as a grey cross), the best point of each framed and labelled.
+    searches: dict label -> (x values, y values, scores)."""
+    if not searches:
+        raise ValueError("search_points needs at least one search: a dict label -> (x, y, scores).")
+    all_scores = np.concatenate([np.asarray(s, dtype=float) for _, _, s in searches.values()])
+    finite = all_scores[np.isfinite(all_scores)]
+    lo, hi = (finite.min(), finite.max()) if finite.size else (0, 1)
+    fig, axes = plt.subplots(1, len(searches), figsize=(4.6 * len(searches) + 1.2, 4.2), sharex=True,
+                             sharey=True, squeeze=False)
+    for ax, (label, (x, y, s)) in zip(axes[0], searches.items()):
+        x, y, s = (np.asarray(a, dtype=float) for a in (x, y, s))
+        ok = np.isfinite(s)
+        sc = ax.scatter(x[ok], y[ok], c=s[ok], cmap=CMAP_SEQUENTIAL, vmin=lo, vmax=hi if hi > lo else lo + 1e-9,
+                        s=110, edgecolors="black", linewidths=0.8, zorder=3)
+        name = f"{label}: {len(s)} runs"
+        if (~ok).any():
+            ax.scatter(x[~ok], y[~ok], marker="x", color="0.5", s=80, zorder=3)
+            name += f" ({(~ok).sum()} diverged: x)"
+        if ok.any():
+            b = int(np.nanargmax(s))
+            ax.scatter([x[b]], [y[b]], s=330, facecolors="none", edgecolors=COLORS["vermillion"],
+                       linewidths=3, zorder=4)
+            name += f", best (ringed) {fmt.format(s[b])}"
+        ax.set(xscale="log", yscale="log", xlabel=xlabel)
+        ax.set_title(name, fontsize=12)
+    axes[0, 0].set_ylabel(ylabel)
+    fig.colorbar(sc, ax=list(axes[0]), label=colorbar_label)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def lr_sweep(curves, ylabel="validation accuracy", title=None, percent=True):
+    """A score against the learning rate (log x-axis), one line per method, each method's best
+    point circled: curves is a dict label -> (learning rates, scores). Shows that each optimiser
+    has its own range of good learning rates."""
+    if not curves:
+        raise ValueError("lr_sweep needs at least one method: a dict label -> (learning rates, scores).")
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    markers = ["o", "s", "^", "D", "v"]
+    for i, (label, (etas, scores)) in enumerate(curves.items()):
+        etas, scores = np.asarray(etas, dtype=float), np.asarray(scores, dtype=float)
+        ax.plot(etas, scores, color=color(i), ls=linestyle(i), marker=markers[i % 5], label=label)
+        if np.isfinite(scores).any():
+            b = int(np.nanargmax(scores))
+            ax.plot([etas[b]], [scores[b]], "o", ms=16, mfc="none", mec=color(i), mew=2.5)
+    ax.set(xscale="log", xlabel="learning rate η (log scale)", ylabel=ylabel, title=title)
+    if percent:
+        ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+    ax.legend(fontsize=10)
+    return fig

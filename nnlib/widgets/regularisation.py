@@ -13,16 +13,23 @@ them all) and L1 piles many of them up at (nearly) zero.
 nnlib's strengths have no 1/n: the cost is C = C_0 + l2/2 * sum(w^2) + l1 * sum(|w|) with C_0
 the mean cost over the batch. (Nielsen writes lambda/(2n) with n the training-set size, so his
 lambda is our l2 times n.)
+
+Three kinds: "L2" and "L1" are fit(l2=...) and fit(l1=...). With plain L1 steps a weight never
+lands on 0: it jumps across 0 and jitters within eta*lambda of it. "L1 clipped" takes the same
+L1 pull but stops each weight at 0 (the proximal or soft-threshold step, `soft_threshold`),
+applied after every step of fit by the callback `ClippedL1`; its switched-off weights are exactly
+0. So a run's "near zero" counts the weights within one pull, |w| <= eta*lambda, of 0, and "zero"
+the weights that are exactly 0 (exact zeros are drawn in the histogram's leftmost bin).
 """
 import numpy as np
 
 from .. import Network, TrainingDiverged, fit, plots
 from . import Explorer, selector, slider
 
-KINDS = ("L2", "L1")
+KINDS = ("L2", "L1", "L1 clipped")
 #: The grid of strengths: half decades from 1e-4 to 1e-2 (the slider's positions).
 LAMBDAS = tuple(float(10.0 ** e) for e in np.arange(-4.0, -1.99, 0.5))
-NEAR_ZERO = 1e-3   # a weight with |w| below this counts as "(nearly) zero"
+NEAR_ZERO = 1e-3   # the fixed threshold of the first-layer pictures: |w| below this is "(nearly) zero"
 FLOOR = 1e-8       # |w| smaller than this (exactly 0 included) is drawn in the leftmost bin
 BIN_EDGES = np.logspace(np.log10(FLOOR), 1, 46)   # histogram of |w|, 1e-8 .. 10, 5 bins a decade
 
@@ -35,6 +42,35 @@ def snap(lam):
         return 0.0
     grid = np.array(LAMBDAS)
     return float(grid[np.argmin(np.abs(np.log10(grid) - np.log10(lam)))])
+
+
+def soft_threshold(w, t):
+    """sgn(w) max(|w| - t, 0): every entry moves t towards 0 and stops at 0 (the proximal step of
+    t * |w|). Entries with |w| <= t become exactly 0."""
+    return np.sign(w) * np.maximum(np.abs(w) - t, 0.0)
+
+
+class ClippedL1:
+    """A fit() callback for L1 with the clipped (proximal) step: fit takes the plain step on C_0
+    (call it WITHOUT l1=), then after every step this moves every weight eta*lam towards 0,
+    stopping at 0: w <- soft_threshold(w, eta * lam), with eta the step's learning rate. Biases are
+    not touched. With record=f, f(net) is stored in .records after every step (for pictures)."""
+
+    def __init__(self, lam, record=None):
+        if not (isinstance(lam, (int, float, np.integer, np.floating)) and np.isfinite(lam) and lam > 0):
+            raise ValueError(f"ClippedL1 needs a strength lam > 0, like 1e-3; got {lam!r}.")
+        self.lam, self.record, self.records = float(lam), record, []
+
+    def __call__(self, net, info):
+        t = info["eta"] * self.lam
+        for w in net.weights:               # soft_threshold(w, t), in place: fit's optimizer holds these arrays
+            size = np.abs(w)
+            size -= t
+            np.maximum(size, 0, out=size)
+            np.copysign(size, w, out=w)
+        if self.record is not None:
+            self.records.append(self.record(net))
+        return False                         # never stops training
 
 
 def abs_histogram(w):
@@ -80,7 +116,12 @@ class RegularisationStudy:
 
     def fit_options(self, kind="L2", lam=0.0):
         """The keyword arguments of fit() for one run: the same for every run but the strength."""
-        strengths = {} if lam == 0 else {"l2": lam} if kind == "L2" else {"l1": lam}
+        if lam == 0:
+            strengths = {}
+        elif kind == "L1 clipped":
+            strengths = {"callback": ClippedL1(lam)}
+        else:
+            strengths = {"l2": lam} if kind == "L2" else {"l1": lam}
         return dict(epochs=self.epochs, batch_size=self.batch_size, eta=self.eta,
                     validation=(self.X_val, self.y_val), progress=False, seed=self.seed, **strengths)
 
@@ -112,9 +153,11 @@ class RegularisationStudy:
 
     def _store(self, key, net, history, diverged):
         w = net.weights[0]
+        band = self.eta * key[1]   # one L1 pull: plain L1 jitters within this distance of 0
         self.runs[key] = {"kind": key[0], "lam": key[1], "history": history, "diverged": diverged,
-                          "weights": w.copy(), "near_zero": float(np.mean(np.abs(w) < NEAR_ZERO)),
-                          "hist": abs_histogram(w), "net": net}
+                          "weights": w.copy(), "band": band,
+                          "near_zero": float(np.mean(np.abs(w) <= band)),
+                          "zero": float(np.mean(w == 0)), "hist": abs_histogram(w), "net": net}
 
     def precompute(self, kinds=KINDS, lambdas=LAMBDAS):
         """Train every run on the grid (and lambda = 0) now, so the explorer never waits."""
@@ -125,13 +168,15 @@ class RegularisationStudy:
         return self
 
     def table(self):
-        """Rows (kind, lambda, final train accuracy, final validation accuracy, fraction |w| < 1e-3)
-        of the runs made so far, sorted."""
+        """Rows (kind, lambda, final train accuracy, final validation accuracy, fraction of
+        first-layer weights with |w| <= eta*lambda, fraction exactly 0) of the runs made so far,
+        sorted by kind (in the order of KINDS, "none" last) and lambda."""
         rows = []
-        for (kind, lam), r in sorted(self.runs.items()):
+        order = {k: i for i, k in enumerate(KINDS + ("none",))}
+        for (kind, lam), r in sorted(self.runs.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
             h = r["history"]
             rows.append((kind, lam, h.train_accuracy[-1] if h.train_accuracy else float("nan"),
-                         h.val_accuracy[-1] if h.val_accuracy else float("nan"), r["near_zero"]))
+                         h.val_accuracy[-1] if h.val_accuracy else float("nan"), r["near_zero"], r["zero"]))
         return rows
 
 
@@ -156,7 +201,8 @@ class RegularisationExplorer(Explorer):
         return {"kind": kind, "lam": run["lam"], "diverged": run["diverged"],
                 "epochs": np.arange(1, n + 1), "train": np.array(h.train_accuracy[:n]),
                 "val": np.array(h.val_accuracy), "best": best, "hist": run["hist"],
-                "near_zero": run["near_zero"], "base_near_zero": base["near_zero"],
+                "near_zero": run["near_zero"], "zero": run["zero"], "band": run["band"],
+                "base_near_zero": float(np.mean(np.abs(base["weights"]) <= run["band"])),
                 "base_val": base["history"].val_accuracy[-1] if base["history"].val_accuracy else None}
 
     def setup(self, fig):
@@ -184,10 +230,14 @@ class RegularisationExplorer(Explorer):
         self.stairs = ax.stairs(np.zeros(len(BIN_EDGES) - 1), BIN_EDGES, fill=True, alpha=0.55,
                                 color=plots.color(0), label="chosen λ")
         self.animate(self.stairs)
-        ax.axvspan(FLOOR * 0.5, NEAR_ZERO, color=plots.COLORS["green"], alpha=0.12, lw=0)
-        ax.axvline(NEAR_ZERO, color=plots.COLORS["green"], ls=":", lw=1.5)
-        ax.text(NEAR_ZERO * 0.7, 0.97, "|w| < 10⁻³", transform=ax.get_xaxis_transform(),
-                ha="right", va="top", fontsize=11, color=plots.COLORS["green"])
+        from matplotlib.patches import Rectangle
+        self.band = Rectangle((FLOOR * 0.5, 0), NEAR_ZERO - FLOOR * 0.5, 1, transform=ax.get_xaxis_transform(),
+                              color=plots.COLORS["green"], alpha=0.12, lw=0)
+        ax.add_patch(self.band)
+        self.band_edge = ax.axvline(NEAR_ZERO, color=plots.COLORS["green"], ls=":", lw=1.5)
+        self.band_text = ax.text(NEAR_ZERO * 0.7, 0.97, "|w| ≤ ηλ", transform=ax.get_xaxis_transform(),
+                                 ha="right", va="top", fontsize=11, color=plots.COLORS["green"])
+        self.animate(self.band, self.band_edge, self.band_text)
         ax.set_xscale("log")
         ax.set_xlim(FLOOR * 0.5, BIN_EDGES[-1])
         ax.set_ylim(0, len(base["weights"].ravel()) * 0.25)
@@ -214,10 +264,14 @@ class RegularisationExplorer(Explorer):
             self.full_redraw()
         cap = self.ax_w.get_ylim()[1]
         self.stairs.set_data(np.minimum(r["hist"], cap))
+        edge = max(r["band"], FLOOR)
+        self.band.set_width(edge - FLOOR * 0.5)
+        self.band_edge.set_xdata([edge, edge])
+        self.band_text.set_x(edge * 0.7)
         gap = r["train"][-1] - r["val"][-1]
         base = "diverged" if r["base_val"] is None else f"{r['base_val']:.1%}"
         return (f"<b>{r['kind']}, λ = {lam_text}</b>: after {len(r['epochs'])} epochs training "
                 f"{r['train'][-1]:.1%}, validation {r['val'][-1]:.1%} (gap {gap * 100:.1f} points; "
                 f"without regularisation {base}); best validation {r['val'][b]:.1%} "
-                f"at epoch {b + 1}. |w| &lt; 10⁻³: {r['near_zero']:.1%} of the first layer's weights "
-                f"(λ = 0: {r['base_near_zero']:.1%}).")
+                f"at epoch {b + 1}. Within one pull of 0 (|w| ≤ ηλ = {r['band']:.2g}): {r['near_zero']:.1%} "
+                f"of the first layer's weights (λ = 0: {r['base_near_zero']:.1%}); exactly 0: {r['zero']:.1%}.")
