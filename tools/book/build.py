@@ -357,6 +357,7 @@ def build(out, notebooks_dir=None, no_frames=False, quiet=False):
         shutil.rmtree(tmp_out, ignore_errors=True)
         raise BookError("Sphinx failed:\n" + result.stderr[-4000:])
     t_sphinx = time.perf_counter() - t_sphinx
+    polish_html(tmp_out)
     problems = offline_problems(tmp_out)
     if problems:
         shutil.rmtree(tmp_out, ignore_errors=True)
@@ -374,6 +375,25 @@ def build(out, notebooks_dir=None, no_frames=False, quiet=False):
         "missing_alt": missing_alt(nb_paths), "warnings": warnings, "out": str(out),
     }
     return report
+
+
+SUMMARY = re.compile(r'(<a class="[^"]*reference internal[^"]*" href="[^"]*">(?P<title>[^<]*)</a>'
+                     r'<details[^>]*>)<summary>')
+SEARCH_BUTTON = re.compile(r'(<button class="[^"]*search-button-field[^"]*"[^>]*?) aria-label="Search"')
+
+
+def polish_html(site):
+    """Two accessibility fixes to the theme's markup (axe-core: serious), on every page:
+    the sidebar's expand/collapse toggles get a name ("Show the pages of Instructor guide"), and
+    the search button's name becomes its visible text ("Search Ctrl+K") instead of a shorter
+    aria-label that does not contain it (WCAG 2.5.3, label in name)."""
+    for page in Path(site).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        new = SUMMARY.sub(lambda m: f'{m[1]}<summary><span class="visually-hidden">Show the pages '
+                                    f'of {m["title"]}</span>', text)
+        new = SEARCH_BUTTON.sub(r"\1", new)
+        if new != text:
+            page.write_text(new, encoding="utf-8")
 
 
 def missing_alt(nb_paths):
