@@ -368,7 +368,8 @@ def build(out, notebooks_dir=None, no_frames=False, quiet=False):
     report = {
         "seconds": time.perf_counter() - t0, "frames_seconds": t_frames, "sphinx_seconds": t_sphinx,
         "bytes": sum(f.stat().st_size for f in out.rglob("*") if f.is_file()),
-        "pages": len(list(out.rglob("*.html"))),
+        "pages": len([p for p in out.rglob("*.html")
+                      if p.relative_to(out).parts[0] not in ("_static", "_mathjax")]),
         "explorers": [{k: e.get(k) for k in ("notebook", "cell", "class", "total", "reason",
                                               "pixel_difference")}
                       | {"frames": len(e["frames"]) if e.get("frames") else 0} for e in manifest],
