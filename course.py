@@ -145,7 +145,7 @@ def slides(args):
 def book(args):
     """Build the website (README as home page, the notebooks, the instructor guide) into site/."""
     ensure_venv("docs")
-    result = run([PYTHON, ROOT / "tools" / "book" / "build.py", *args])
+    result = run([PYTHON, ROOT / "tools" / "book" / "make_book.py", *args])
     sys.exit(result.returncode)
 
 

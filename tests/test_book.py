@@ -1,6 +1,6 @@
 """The course's website (`python3 course.py book`): built offline, complete, accessible.
 
-The site is built once per test session (tools/book/build.py, into a temporary folder) from the
+The site is built once per test session (tools/book/make_book.py, into a temporary folder) from the
 committed notebooks, or from $NNBOOK_NOTEBOOKS if set (e.g. a copy with extra metadata). Then:
 - without a browser: every notebook has a page, with a Binder launch link, in the sidebar, with
   previous/next; nothing on any page would load from the network; the size is within 50 MB;
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tools" / "book"))
 sys.path.insert(0, str(ROOT / "tests"))
-import build as book  # noqa: E402
+import make_book as book  # noqa: E402
 import explorers  # noqa: E402
 import links  # noqa: E402
 

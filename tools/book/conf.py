@@ -1,6 +1,6 @@
-"""Sphinx configuration of the course's website (used by tools/book/build.py, `course.py book`).
+"""Sphinx configuration of the course's website (used by tools/book/make_book.py, `course.py book`).
 
-The sources are staged by build.py (NNBOOK_STAGE); nothing here reaches the network: notebooks
+The sources are staged by make_book.py (NNBOOK_STAGE); nothing here reaches the network: notebooks
 are not executed, MathJax is the local copy in _mathjax/ (from npm), and the theme's assets are
 the ones its Python package ships.
 """
@@ -30,7 +30,7 @@ myst_enable_extensions = ["dollarmath", "amsmath", "html_image"]
 myst_heading_anchors = 3
 suppress_warnings = ["myst.header", "mystnb.unknown_mime_type"]
 
-# MathJax 3 from the npm registry, copied next to the pages by build.py
+# MathJax 3 from the npm registry, copied next to the pages by make_book.py
 mathjax_path = "../_mathjax/tex-chtml.js"
 mathjax3_config = {"options": {"enableMenu": True}}
 html_extra_path = [str(STAGE / "_extra")]
