@@ -35,6 +35,12 @@ mathjax_path = "../_mathjax/tex-chtml.js"
 mathjax3_config = {"options": {"enableMenu": True}}
 html_extra_path = [str(STAGE / "_extra")]
 
+_owner, _repo = REPOSITORY.rstrip("/").split("/")[-2:]
+_notebooks = sorted(p.name for p in (STAGE / "notebooks").glob("[0-9]*.ipynb"))
+html_context = {"binder_base": f"https://mybinder.org/v2/gh/{_owner}/{_repo}/{BRANCH}?labpath=",
+                "first_notebook": _notebooks[0] if _notebooks else ""}
+templates_path = [str(HERE / "templates")]
+
 html_theme = "sphinx_book_theme"
 html_title = "Backpropagation, hands on"
 html_static_path = [str(HERE / "static")]
@@ -55,4 +61,5 @@ html_theme_options = {
     "home_page_in_toc": True,
     "show_navbar_depth": 1,
     "navigation_with_keys": False,
+    "footer_content_items": ["nnbook-launch.html", "copyright.html"],
 }
