@@ -147,10 +147,10 @@ def test_explorers_of_03_and_06_are_kernel_free(site):
     out, report = site
     live = {e["notebook"][:2]: e for e in report["explorers"] if e["frames"]}
     assert "03" in live and "06" in live, report["explorers"]
-    # every setting the live sliders offer: eta on a log slider 10^-3 .. 1 in steps of 0.1
-    # (31 positions); 8 batch sizes x 10 epochs
-    assert live["03"]["frames"] == live["03"]["total"] >= 31
-    assert live["06"]["frames"] == live["06"]["total"] >= 80
+    # every setting the live controls offer (today: eta on a log slider 10^-3 .. 1 in steps of
+    # 0.1, 31 positions; 8 batch sizes x 10 epochs, 80 combinations)
+    for number in ("03", "06"):
+        assert live[number]["frames"] == live[number]["total"] > 1, live[number]
     for e in report["explorers"]:
         assert e["frames"] or e["reason"], e
 
@@ -171,7 +171,7 @@ def browser(site):
     with bh.Browser(1280, 900) as b:
         def route(r):
             url = r.request.url
-            if url.startswith(("file:", "data:", "blob:", "about:")):
+            if url.startswith(("file:", "data:", "blob:", "about:", "http://127.0.0.1:")):
                 return r.continue_()
             remote.append(url)          # refused, and counted
             return r.abort()
@@ -335,6 +335,39 @@ def test_search_works_offline(site, browser):
         assert any("notebooks/" in h for h in hits), hits
     finally:
         browser.close_page(page)
+
+
+def test_the_site_works_from_a_static_server(site, browser):
+    """The same pages served over HTTP (Python's http.server on 127.0.0.1): maths, pictures, slider."""
+    import functools
+    import http.server
+    import threading
+    out, _ = site
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    handler.log_message = lambda *a, **k: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    page = browser.new_page()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        page.goto(f"{base}/notebooks/{next(p for p in NB_PATHS if p.name.startswith('03')).stem}.html")
+        page.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
+        assert page.evaluate("document.querySelectorAll('mjx-container').length") > 0
+        page.wait_for_function("() => [...document.images].every(im => im.complete)", timeout=20000)
+        assert all(page.evaluate("[...document.images].map(im => im.naturalWidth > 0)"))
+        slider = page.locator('.nnbook-explorer input[type="range"]').first
+        src = page.locator(".nnbook-explorer img.nnbook-frame").first.get_attribute("src")
+        slider.focus()
+        page.keyboard.press("ArrowLeft")
+        assert page.locator(".nnbook-explorer img.nnbook-frame").first.get_attribute("src") != src
+        page.goto(f"{base}/search.html?q=gradient")
+        page.wait_for_function("() => document.querySelectorAll('ul.search li').length > 0",
+                               timeout=30000)
+    finally:
+        browser.close_page(page)
+        server.shutdown()
+        server.server_close()
 
 
 def test_no_request_left_the_machine(site, browser):
