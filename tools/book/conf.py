@@ -24,6 +24,7 @@ exclude_patterns = ["_extra", "**.ipynb_checkpoints"]
 
 # notebooks: shown with the outputs they were committed with, never executed here
 nb_execution_mode = "off"
+nb_output_folder = str(STAGE.parent / "book-jupyter_execute")   # under build/, not the cwd
 nb_output_stderr = "remove"
 nb_merge_streams = True
 myst_enable_extensions = ["dollarmath", "amsmath", "html_image"]
