@@ -9,6 +9,7 @@
     python3 course.py bench      run the benchmarks and print their figures
     python3 course.py links      regenerate the Binder launch links from pyproject.toml (contributors)
     python3 course.py slides     build offline reveal.js slide decks into slides/ (instructors)
+    python3 course.py book       build the course's website into site/ (offline; needs npm once)
 
 Set-up is idempotent: .venv is created once and reinstalled only when pyproject.toml changes,
 so after the first run `lab` works without network (an instructor on bad wifi).
@@ -89,6 +90,7 @@ def test(args):
         result = run([sys.executable, ROOT / "tools" / "lowest.py", *args[1:]])
         sys.exit(result.returncode)
     ensure_venv("test")
+    ensure_venv("docs")   # tests/test_book.py builds the website
     result = run([PYTHON, "-m", "pytest", *PYTEST_ARGS, *args])
     sys.exit(result.returncode)
 
@@ -250,8 +252,15 @@ def slides(args):
     sys.exit(result.returncode)
 
 
+def book(args):
+    """Build the website (README as home page, the notebooks, the instructor guide) into site/."""
+    ensure_venv("docs")
+    result = run([PYTHON, ROOT / "tools" / "book" / "make_book.py", *args])
+    sys.exit(result.returncode)
+
+
 COMMANDS = {"lab": lab, "test": test, "execute": execute, "bench": bench,
-            "links": links, "slides": slides}
+            "links": links, "slides": slides, "book": book}
 
 if __name__ == "__main__":
     # One BLAS thread: the course's matrices are small, and on a 2-core machine a multithreaded BLAS

@@ -232,6 +232,15 @@ def make_exporter():
                     cell.source = links.strip_launch_block(cell.source)
                 # links to the other notebooks ("Next: ...") go to their decks
                 cell.source = NOTEBOOK_LINK.sub(r"](\1.slides.html\2)", cell.source)
+            elif cell.cell_type == "code":
+                # alt text: the cell's metadata "alt" (one string per image output, in order)
+                # goes where the template reads it (the output's image/png metadata)
+                alts = iter(cell.metadata.get("alt") or [])
+                for out in cell.get("outputs", []):
+                    if "image/png" in out.get("data", {}):
+                        alt = next(alts, None)
+                        if isinstance(alt, str) and alt.strip():
+                            out.setdefault("metadata", {}).setdefault("image/png", {})["alt"] = alt
             return cell, resources
 
     c = Config()
