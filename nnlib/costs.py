@@ -9,6 +9,13 @@ import numpy as np
 TINY = 1e-12  # keeps log() finite when an output saturates at exactly 0 or 1
 
 
+def _clip_open(a):
+    """a clipped into the open interval (0, 1) of its own dtype: in float32, 1 - 1e-12 rounds to
+    1.0, so the upper bound is 1 - eps of the dtype (log(1 - a) stays finite for a saturated a)."""
+    eps = max(TINY, float(np.finfo(a.dtype).eps)) if a.dtype.kind == "f" else TINY
+    return np.clip(a, TINY, 1 - eps)
+
+
 def output_delta(grad_a, z, a, output):
     """delta = grad_a C (*) sigma'(z) for elementwise outputs; the softmax Jacobian otherwise."""
     if output.elementwise:
@@ -41,7 +48,7 @@ class CrossEntropy:
     name = "cross_entropy"
 
     def value(self, a, y, output):
-        a = np.clip(a, TINY, 1 - TINY)
+        a = _clip_open(a)
         if output.name == "softmax":
             return -float(np.vdot(y, np.log(a))) / len(a)
         return -float(np.vdot(y, np.log(a)) + np.vdot(1 - y, np.log(1 - a))) / len(a)

@@ -604,3 +604,15 @@ def test_backprop_equations_are_one_marked_line_each():
         hits = [line for line in lines if marker in line]
         assert len(hits) == 1, marker
         assert all(w in hits[0] for w in words), hits[0]
+
+
+def test_cross_entropy_of_saturated_float32_outputs_is_finite():
+    # In float32, 1 - 1e-12 rounds to 1.0: a clip at 1 - 1e-12 let a = 1 through, log(1 - a) = -inf,
+    # and 0 * -inf = NaN for the outputs whose target is 0 (a dropout run of notebook 10 met this).
+    from nnlib.costs import get
+    from nnlib.activations import get as activation
+    a = np.array([[1.0, 0.0, 1.0]], dtype=np.float32)
+    y = np.array([[1.0, 0.0, 0.0]], dtype=np.float32)
+    c = get("cross_entropy").value(a, y, activation("sigmoid"))
+    assert np.isfinite(c) and c > 10  # the one confident mistake costs a lot, but a finite lot
+    assert get("cross_entropy").value(a[:, :2], y[:, :2], activation("sigmoid")) < 1e-5
