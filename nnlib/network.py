@@ -263,6 +263,9 @@ class Network:
     def save(self, path):
         """Write the network to a .npz file (atomically: a crash never leaves half a file)."""
         path = os.fspath(path)
+        if os.path.isdir(path):
+            raise IsADirectoryError(f"cannot save to {path}: it is a folder. Give a file name inside it, "
+                                    f"e.g. net.save({os.path.join(path, 'net.npz')!r}).")
         arrays = {f"w{l}": w for l, w in enumerate(self.weights)}
         arrays.update({f"b{l}": b for l, b in enumerate(self.biases)})
         meta = np.array([self.hidden.name, self.output.name, self.cost_fn.name, self.init, self.dtype.name])
