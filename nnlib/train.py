@@ -25,7 +25,8 @@ class History:
     """What happened during training, for printing and plotting.
 
     Per epoch: epoch, eta, train_cost, train_accuracy, val_cost, val_accuracy (lists).
-    Per step: step_cost (the cost of each mini-batch, before its step), and with track=True
+    Per step: step_cost (the cost of each mini-batch, before its step; empty with
+    fit(..., step_cost=False)), and with track=True
     grad_rms (one row per step: the root-mean-square of dC/dw in each layer).
     With track=True, per epoch: act_stats (per layer: mean activation and fraction saturated).
     Timing: seconds (the whole fit), epoch_seconds (each epoch's steps, without the evaluation).
