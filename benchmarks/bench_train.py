@@ -263,18 +263,24 @@ def speed(sizes, batch, dtype, epochs, data, with_loop, torch):
     if torch is not None:
         model, loss_fn, opt = torch_model(torch, net.weights, net.biases, 3.0)
         Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
+    runs = {
+        "nnlib": lambda e, seed: fit_epoch_time(net, X, y, batch, seed),
+        "nocost": lambda e, seed: fit_epoch_time(nocost, X, y, batch, seed, step_cost=False),
+        "fused": lambda e, seed: epoch_times(lambda _: fused_epoch(wf, bf, X, Y, batch, 3.0, fused_rng), 1)[0],
+        "floor": lambda e, seed: epoch_times(lambda _: floor_epoch(net.weights, X, batch), 1)[0],
+        "loop": lambda e, seed: epoch_times(lambda _: loop_epoch(wl, bl, X.astype(np.float64), Y, batch, 3.0,
+                                                                 loop_rng), 1)[0],
+        "torch": lambda e, seed: epoch_times(lambda _: torch_epoch(torch, model, loss_fn, opt, Xt, Yt, batch,
+                                                                   torch_rng), 1)[0],
+    }
     for e in range(epochs):
         seed = shuffles.integers(2**32)
-        times["nnlib"].append(fit_epoch_time(net, X, y, batch, seed))
-        times["nocost"].append(fit_epoch_time(nocost, X, y, batch, seed, step_cost=False))
-        times["fused"] += epoch_times(lambda _: fused_epoch(wf, bf, X, Y, batch, 3.0, fused_rng), 1)
-        times["floor"] += epoch_times(lambda _: floor_epoch(net.weights, X, batch), 1)
-        if with_loop and e < max(3, epochs // 2):  # the loop is slow: fewer epochs
-            times["loop"] += epoch_times(lambda _: loop_epoch(wl, bl, X.astype(np.float64), Y, batch, 3.0,
-                                                              loop_rng), 1)
-        if torch is not None:
-            times["torch"] += epoch_times(lambda _: torch_epoch(torch, model, loss_fn, opt, Xt, Yt, batch,
-                                                                torch_rng), 1)
+        # a different order every epoch: who runs first (after the others have filled the caches
+        # and the memory allocator) changes, so no implementation always gets the same place
+        for k in impls[e % len(impls):] + impls[:e % len(impls)]:
+            if k == "loop" and e >= max(3, epochs // 2):  # the loop is slow: fewer epochs
+                continue
+            times[k].append(runs[k](e, seed))
     med = {k: result(k, sizes, batch, dtype, v, **({"acc": f"{net.accuracy(X_test, y_test):.3f}"}
                                                     if k == "nnlib" else {}))
            for k, v in times.items()}
