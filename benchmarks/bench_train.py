@@ -357,7 +357,7 @@ def breakdown(data, sizes=(784, 30, 10), batch=10, dtype=np.float64):
     x, yb = X.take(idx, axis=0), Y.take(idx, axis=0)
     z, a = net._trace(x)
     nabla_w, nabla_b, delta, _ = net._backprop(x, yb)
-    eta = 1e-20  # steps this small leave the network as it is (and len(x) / eta fits a float32)
+    eta = 1e-20  # steps this small leave the network as it is
     opt, params = SGD(), net.weights + net.biases
     wf, bf = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
     record = _Record(net, X, Y, None, 0.0, 0.0, False, False, None, True)
@@ -365,9 +365,9 @@ def breakdown(data, sizes=(784, 30, 10), batch=10, dtype=np.float64):
 
     def nnlib_step(with_cost=True):
         xb, ybb = X.take(idx, axis=0), Y.take(idx, axis=0)
-        nw, nb, _, cost = net._backprop(xb, ybb, 0.0, 0.0, None, eta, with_cost)
-        record.step(cost, nw, eta, 0, 0, eta)
-        opt.apply(params, nw + nb)
+        nw, nb, _, cost = net._backprop(xb, ybb, 0.0, 0.0, None, with_cost)
+        record.step(cost, nw, 0, 0, eta)
+        opt.step(params, nw + nb, eta, overwrite_grads=True)
 
     def one_fused_step():
         fused_step(wf, bf, X.take(idx, axis=0), Y.take(idx, axis=0), eta)
@@ -377,9 +377,12 @@ def breakdown(data, sizes=(784, 30, 10), batch=10, dtype=np.float64):
         "fused: one whole step": one_fused_step,
         "nnlib: one whole step as fit() takes it (step_cost on)": nnlib_step,
         "nnlib: one whole step, step_cost=False": lambda: nnlib_step(False),
-        "  of which _backprop (with the cost)": lambda: net._backprop(x, yb, 0.0, 0.0, None, eta),
-        "  of which SGD.apply (p -= eta g, all parameters)": lambda: opt.apply(params, nabla_w + nabla_b),
-        "  of which the bookkeeping (cost finite? append it)": lambda: record.step(0.5, nabla_w, eta, 0, 0, eta),
+        "  of which _backprop (with the cost)": lambda: net._backprop(x, yb),
+        "  of which the SGD step (g *= eta, p -= g, all parameters)":
+            lambda: opt.step(params, nabla_w + nabla_b, eta, overwrite_grads=True),
+        "  of which the bookkeeping (cost finite? append it)": lambda: record.step(0.5, nabla_w, 0, 0, eta),
+        "  eta * g: the pass fused saves by scaling delta instead (not in fused)":
+            lambda: [g.__imul__(1.0) for g in nabla_w + nabla_b],
         "  step_cost: the batch's cost (not in fused)": lambda: net.cost_fn.value(a[-1], yb, net.output),
         f"  sigmoid's cap np.maximum(z, ln tiny), {n_layers} layers (not in fused)":
             lambda: [np.maximum(zl, -700.0) for zl in z],

@@ -129,17 +129,16 @@ class Network:
         nabla_w, nabla_b, delta, _ = self._backprop(x, y, l2, l1, masks)
         return (nabla_w, nabla_b, delta) if return_deltas else (nabla_w, nabla_b)
 
-    def _backprop(self, x, y, l2=0.0, l1=0.0, masks=None, scale=1.0, with_cost=True):
+    def _backprop(self, x, y, l2=0.0, l1=0.0, masks=None, with_cost=True):
         """The four equations of backpropagation, vectorized over the batch. Also returns the
         batch's cost, which the forward pass gives for free (None with with_cost=False).
-        masks: dropout (see _trace_dropout). scale: return scale * the gradient; fit() asks for
-        eta * the gradient, SGD's step, so eta multiplies the small delta, not every weight."""
+        masks: dropout (see _trace_dropout)."""
         if masks is None:
             z, a = self._trace(x)
         else:
             z, a, seen = self._trace_dropout(x, masks)
         w, L = self.weights, len(self.weights)
-        n = len(x) / scale  # the batch size (over scale): BP3 and BP4 average over its examples
+        n = len(x)  # the batch size: BP3 and BP4 average over the examples of the batch
         delta = [None] * L
         delta[-1] = self.cost_fn.delta(z[-1], a[-1], y, self.output)                  # (BP1)
         for l in range(L - 2, -1, -1):
@@ -154,9 +153,9 @@ class Network:
         if l2 or l1:
             for nw, wl in zip(nabla_w, w):  # in place: these arrays are ours
                 if l2:
-                    nw += (scale * l2) * wl
+                    nw += l2 * wl
                 if l1:
-                    nw += (scale * l1) * np.sign(wl)
+                    nw += l1 * np.sign(wl)
         if not with_cost:
             return nabla_w, nabla_b, delta, None
         cost = self.cost_fn.value(a[-1], y, self.output)

@@ -77,13 +77,12 @@ class SGD:
         if overwrite_grads:
             for g in grads:
                 g *= eta
-            self.apply(params, grads)
+            self._apply(params, grads)
         else:
-            self.apply(params, [eta * g for g in grads])
+            self._apply(params, [eta * g for g in grads])
 
-    def apply(self, params, eta_grads):
-        """The same step, given eta * g for every parameter (fit() has backprop compute eta * g
-        directly: eta then multiplies the small delta, not every weight)."""
+    def _apply(self, params, eta_grads):
+        """The step, given eta * g for every parameter."""
         if not self.mu:
             for p, eta_g in zip(params, eta_grads):
                 p -= eta_g                        # p <- p - eta * g
@@ -263,22 +262,22 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
     x_all, y_all, val, m, schedule = _checked_data_and_settings(
         net, X, y, epochs, batch_size, eta, l2, l1, dropout, validation, patience, augment, callback,
         step_cost, track, evaluate, shuffle)
-    steps = _Steps(_optimizer(optimizer, momentum, nesterov), net.weights + net.biases)
+    optimizer = _optimizer(optimizer, momentum, nesterov)
+    params = net.weights + net.biases  # the arrays themselves: steps update them in place
     want_cost = step_cost or callback is not None
     rng = np.random.default_rng(seed)
     record = _Record(net, x_all, y_all, val, l2, l1, track, evaluate, patience, step_cost)
     with _progress(epochs, progress) as bar, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(epochs):
             eta_now = _check_eta(schedule(epoch))
-            scale = steps.scale(eta_now)  # backprop gives scale * the gradient (see _Steps)
             record.start_epoch()
             for step, (x, yb) in enumerate(_mini_batches(x_all, y_all, m, shuffle, rng)):
                 if augment is not None:
                     x = _augmented(augment, x, rng)
                 masks = net.dropout_masks(len(x), dropout, rng) if dropout else None
-                nabla_w, nabla_b, _, cost = net._backprop(x, yb, l2, l1, masks, scale, want_cost)
-                record.step(cost, nabla_w, scale, epoch, step, eta_now)  # diverged? into the History
-                steps.take(nabla_w + nabla_b, eta_now)
+                nabla_w, nabla_b, _, cost = net._backprop(x, yb, l2, l1, masks, want_cost)
+                record.step(cost, nabla_w, epoch, step, eta_now)  # diverged? into the History
+                optimizer.step(params, nabla_w + nabla_b, eta_now, overwrite_grads=True)
                 if callback is not None and callback(net, {"epoch": epoch, "step": step,
                                                           "cost": cost, "eta": eta_now}):
                     return record.finish()
@@ -286,25 +285,6 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
             if record.stop_early(epoch):
                 return record.finish()
     return record.finish()
-
-
-class _Steps:
-    """How fit() steps with its optimizer. SGD (with or without momentum) only ever needs
-    eta * g, so backprop is asked for that directly: eta then multiplies the small delta instead
-    of every weight, one pass over the weights fewer per step. Other optimizers get g and eta."""
-
-    def __init__(self, optimizer, params):
-        self.optimizer, self.params = optimizer, params  # the arrays themselves: updated in place
-        self.eta_in_gradient = type(optimizer) is SGD
-
-    def scale(self, eta):
-        return eta if self.eta_in_gradient else 1.0
-
-    def take(self, grads, eta):
-        if self.eta_in_gradient:
-            self.optimizer.apply(self.params, grads)  # grads hold eta * g
-        else:
-            self.optimizer.step(self.params, grads, eta, overwrite_grads=True)
 
 
 def _mini_batches(x_all, y_all, m, shuffle, rng):
@@ -334,7 +314,7 @@ class _Record:
     def start_epoch(self):
         self.epoch_start, self.grads_rms = time.perf_counter(), []
 
-    def step(self, cost, nabla_w, scale, epoch, step, eta):
+    def step(self, cost, nabla_w, epoch, step, eta):
         """After one step's backprop (cost is None when nothing asked for it)."""
         if cost is not None:
             if not math.isfinite(cost):
@@ -344,8 +324,8 @@ class _Record:
                     f"try a smaller one (e.g. eta={eta / 10:g}).", self.history)
             if self.step_cost:
                 self.history.step_cost.append(cost)
-        if self.track:  # nabla_w holds scale * the gradient
-            self.grads_rms.append([float(np.sqrt(np.vdot(g, g) / g.size)) / scale for g in nabla_w])
+        if self.track:
+            self.grads_rms.append([float(np.sqrt(np.vdot(g, g) / g.size)) for g in nabla_w])
 
     def end_epoch(self, epoch, eta, bar):
         h, net = self.history, self.net
