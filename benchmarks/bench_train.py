@@ -1,23 +1,36 @@
 """How fast does nnlib train, and how well? A script, not a test:
 
-    .venv/bin/python benchmarks/bench_train.py            # everything, a few minutes
+    .venv/bin/python benchmarks/bench_train.py            # everything, several minutes
     .venv/bin/python benchmarks/bench_train.py --quick    # speed only, fewer epochs
     .venv/bin/python benchmarks/bench_train.py --shift    # also a run with shifted digits
     .venv/bin/python benchmarks/bench_train.py --parts    # also where one step's time goes
+    .venv/bin/python benchmarks/bench_train.py --rounds 3 # the speed table 3 times (medians)
+    .venv/bin/python benchmarks/bench_train.py --wall     # wall-clock times instead of CPU times
 
 Speed, on the bundled digits (8,000 training examples), median seconds per epoch:
-  impl=nnlib  fit() as a learner calls it (evaluate=False, progress=False)
-  impl=loop   the same algorithm written as a per-example loop, Nielsen's way (below, plainly)
+  impl=nnlib  fit() as a learner calls it: fit(..., evaluate=False, progress=False), which
+              records History.step_cost (the cost of every mini-batch)
+  impl=nocost the same with step_cost=False: the difference is what that history costs
+  impl=fused  the same algorithm hand-fused for speed (below): sigmoid and quadratic cost only,
+              every operation in place, no checks, no cost, no history. Not a library, a
+              yardstick: plain NumPy written for speed by hand.
   impl=floor  the epoch's matrix products alone: the same matmuls with the same shapes per
               batch, nothing else -- no activation, no cost, no update. No implementation of
               this algorithm in NumPy can be faster than this.
-  impl=fused  the same algorithm hand-fused for speed (below): sigmoid and quadratic cost only,
-              every operation in place, no checks, no cost, no history. Not a library, a
-              yardstick: how close to the floor plain NumPy gets at all (each NumPy call costs
-              about a microsecond, which at small batches is as much as the products).
-Targets (2-core machine): at batch 10 nnlib >= 7x faster than loop; nnlib within 1.6x of floor.
-After the speed runs, one line per target, e.g.
-  TARGET nnlib/floor<=1.6 batch=10 sizes=784-30-10 ratio=1.85 ok=no
+  impl=loop   the same algorithm as a per-example loop, Nielsen's way (below; float64, batch 10)
+  impl=torch  the same network in idiomatic PyTorch (nn.Sequential, MSELoss, optim.SGD), CPU,
+              one thread, batch 10 -- only when torch is installed (it is not a dependency)
+All implementations take turns epoch by epoch (interleaved), so that a busy spell on a shared
+machine hits them alike, and the clock is the process's CPU time (--wall: wall time), which
+other users of the machine disturb much less; CHECK lines show that they compute the same weights.
+Targets (issue 13), one TARGET line each, for 784-30-10 and 784-16-16-10, float64 and float32:
+  nnlib/fused <= 1.1 at batch 10 and 32, <= 1.0 at batch 128; torch/nnlib >= 5 at batch 10.
+  (Older ones, still printed: loop/nnlib >= 7 and nnlib/floor <= 1.6 at batch 10.)
+
+Full MNIST (60,000 digits), seconds per epoch of fit() for 784-30-10 and 784-100-10: measured
+when the data is in data/mnist-full/ (nnlib.download_mnist() puts it there; this script never
+downloads), otherwise a SKIP line says why. A row labelled synthetic60k times 60,000 rows made
+from the bundled digits (each shifted by up to 2 pixels): the same shapes, so about the same time.
 
 Accuracy, on the bundled test split (2,000 digits):
   run=nielsen  784-30-10, sigmoid, quadratic cost, N(0, 1) init, eta 3.0, batch 10, 30 epochs
@@ -106,28 +119,31 @@ def loop_epoch(weights, biases, X, Y, batch_size, eta, rng):
 def fused_epoch(weights, biases, X, Y, batch_size, eta, rng):
     """One epoch of mini-batch SGD (sigmoid, quadratic cost), in place, nothing but the step."""
     order = rng.permutation(len(X))
-    L = len(weights)
     for k in range(0, len(X), batch_size):
         batch = order[k:k + batch_size]
-        a = [X.take(batch, axis=0)]
-        for w, b in zip(weights, biases):
-            z = a[-1] @ w.T
-            z += b
-            np.negative(z, out=z)
-            np.exp(z, out=z)
-            z += 1.0
-            a.append(np.reciprocal(z, out=z))          # a = sigma(z), in z's memory
-        delta = a[-1] - Y.take(batch, axis=0)
-        delta *= a[-1] * (1.0 - a[-1])
-        delta *= eta / len(batch)                      # eta / m rides on the small delta
-        for l in range(L - 1, -1, -1):
-            if l > 0:
-                back = delta @ weights[l]
-                back *= a[l] * (1.0 - a[l])
-            weights[l] -= delta.T @ a[l]
-            biases[l] -= delta.sum(axis=0)
-            if l > 0:
-                delta = back
+        fused_step(weights, biases, X.take(batch, axis=0), Y.take(batch, axis=0), eta)
+
+
+def fused_step(weights, biases, x, y, eta):
+    a = [x]
+    for w, b in zip(weights, biases):
+        z = a[-1] @ w.T
+        z += b
+        np.negative(z, out=z)
+        np.exp(z, out=z)
+        z += 1.0
+        a.append(np.reciprocal(z, out=z))          # a = sigma(z), in z's memory
+    delta = a[-1] - y
+    delta *= a[-1] * (1.0 - a[-1])
+    delta *= eta / len(x)                          # eta / m rides on the small delta
+    for l in range(len(weights) - 1, -1, -1):
+        if l > 0:
+            back = delta @ weights[l]
+            back *= a[l] * (1.0 - a[l])
+        weights[l] -= delta.T @ a[l]
+        biases[l] -= delta.sum(axis=0)
+        if l > 0:
+            delta = back
 
 
 # ---- impl=floor: the matrix products of one epoch, nothing else -----------------------------------
@@ -147,89 +163,179 @@ def floor_epoch(weights, X, batch_size):
                 delta = delta @ weights[l]     # back one layer (BP2), shape of a[l]
 
 
+# ---- impl=torch: the same network in idiomatic PyTorch (optional) --------------------------------
+def torch_or_none():
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(int(THREADS))
+    return torch
+
+
+def torch_model(torch, weights, biases, eta):
+    """nn.Sequential of Linear + Sigmoid layers starting from the given weights, MSELoss (summed,
+    then halved and divided by the batch size: nnlib's cost 1/2 ||a - y||^2 averaged over the
+    examples, so the same steps) and optim.SGD(lr=eta)."""
+    dtype = torch.float64 if weights[0].dtype == np.float64 else torch.float32
+    layers = []
+    for w, b in zip(weights, biases):
+        linear = torch.nn.Linear(w.shape[1], w.shape[0]).to(dtype)
+        with torch.no_grad():
+            linear.weight.copy_(torch.from_numpy(w))
+            linear.bias.copy_(torch.from_numpy(b))
+        layers += [linear, torch.nn.Sigmoid()]
+    model = torch.nn.Sequential(*layers)
+    return model, torch.nn.MSELoss(reduction="sum"), torch.optim.SGD(model.parameters(), lr=eta)
+
+
+def torch_epoch(torch, model, loss_fn, optimizer, X, Y, batch_size, rng):
+    order = torch.from_numpy(rng.permutation(len(X)))
+    for k in range(0, len(X), batch_size):
+        idx = order[k:k + batch_size]
+        x, y = X[idx], Y[idx]
+        optimizer.zero_grad()
+        loss = 0.5 * loss_fn(model(x), y) / len(x)
+        loss.backward()
+        optimizer.step()
+
+
+def torch_params(model):
+    linears = [m for m in model if hasattr(m, "weight")]
+    return ([m.weight.detach().numpy() for m in linears], [m.bias.detach().numpy() for m in linears])
+
+
 # ---- measuring ---------------------------------------------------------------------------------
+# The clock: CPU time of this process (time.process_time) by default, because on a machine shared
+# with other busy processes the wall clock also counts the time the process waited for a core;
+# --wall switches to wall time (time.perf_counter).
+CLOCK = time.perf_counter if "--wall" in sys.argv else time.process_time
+
+
 def epoch_times(run_one_epoch, epochs):
     times = []
     for e in range(epochs):
-        t = time.perf_counter()
+        t = CLOCK()
         run_one_epoch(e)
-        times.append(time.perf_counter() - t)
+        times.append(CLOCK() - t)
     return times
 
 
-def result(impl, sizes, batch, times, **extra):
+def fit_epoch_time(net, X, y, batch, seed, **kw):
+    """One epoch of fit(), without fit's one-off checks of the whole data set: fit(epochs=1)
+    minus fit(epochs=0) (which makes all the checks and no step), on CLOCK."""
+    t0 = CLOCK()
+    fit(net, X, y, epochs=1, batch_size=batch, eta=3.0, evaluate=False, progress=False, seed=seed, **kw)
+    t1 = CLOCK()
+    fit(net, X, y, epochs=0, batch_size=batch, eta=3.0, evaluate=False, progress=False, seed=seed, **kw)
+    return (t1 - t0) - (CLOCK() - t1)
+
+
+def name(sizes):
+    return "-".join(map(str, sizes))
+
+
+def result(impl, sizes, batch, dtype, times, **extra):
     """One RESULT line: the median epoch time (and the fastest epoch, less disturbed by other
     users of a shared machine)."""
     more = "".join(f" {k}={v}" for k, v in extra.items())
-    print(f"RESULT impl={impl} sizes={'-'.join(map(str, sizes))} batch={batch} "
-          f"epoch_s={statistics.median(times):.4f} min_s={min(times):.4f}{more} "
+    print(f"RESULT impl={impl} sizes={name(sizes)} batch={batch} dtype={np.dtype(dtype).name} "
+          f"clock={CLOCK.__name__} epoch_s={statistics.median(times):.4f} min_s={min(times):.4f}{more} "
           f"load={load_average():.2f}", flush=True)
-    return statistics.median(times), min(times)
+    return statistics.median(times)
 
 
-def speed(sizes, batch, epochs, data, with_loop):
-    """The implementations take turns, one epoch each, so that a busy spell on a shared machine
-    hits all of them alike (check_same_algorithm shows that loop and nnlib compute the same)."""
+def speed(sizes, batch, dtype, epochs, data, with_loop, torch):
+    """The implementations take turns, one epoch each (see check_same_algorithm for their
+    agreement); see fit_epoch_time for nnlib's."""
     (X, y), (X_test, y_test) = data
-    net = Network(sizes, hidden="sigmoid", output="sigmoid", cost="quadratic", init="normal", seed=0)
-    fnet = Network(sizes, seed=0)
-    w = [w.copy() for w in fnet.weights]
-    b = [b.reshape(-1, 1).copy() for b in fnet.biases]
-    Y = np.eye(sizes[-1])[y]
-    rng = np.random.default_rng(0)
-    shuffles = np.random.default_rng(0)
-    wf, bf = [w.copy() for w in fnet.weights], [b.copy() for b in fnet.biases]
-    fused_rng = np.random.default_rng(0)
-    times = {"nnlib": [], "floor": [], "loop": [], "fused": []}
+    X = X.astype(dtype)
+    net = Network(sizes, hidden="sigmoid", output="sigmoid", cost="quadratic", init="normal", seed=0,
+                  dtype=dtype)
+    nocost = net.copy()
+    Y = np.eye(sizes[-1], dtype=dtype)[y]
+    wl = [w.copy().astype(np.float64) for w in net.weights]
+    bl = [b.reshape(-1, 1).astype(np.float64) for b in net.biases]
+    wf, bf = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
+    shuffles, fused_rng, loop_rng, torch_rng = (np.random.default_rng(0) for _ in range(4))
+    impls = ["nnlib", "nocost", "fused", "floor"] + ["loop"] * with_loop + ["torch"] * (torch is not None)
+    times = {k: [] for k in impls}
+    if torch is not None:
+        model, loss_fn, opt = torch_model(torch, net.weights, net.biases, 3.0)
+        Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
+    runs = {
+        "nnlib": lambda e, seed: fit_epoch_time(net, X, y, batch, seed),
+        "nocost": lambda e, seed: fit_epoch_time(nocost, X, y, batch, seed, step_cost=False),
+        "fused": lambda e, seed: epoch_times(lambda _: fused_epoch(wf, bf, X, Y, batch, 3.0, fused_rng), 1)[0],
+        "floor": lambda e, seed: epoch_times(lambda _: floor_epoch(net.weights, X, batch), 1)[0],
+        "loop": lambda e, seed: epoch_times(lambda _: loop_epoch(wl, bl, X.astype(np.float64), Y, batch, 3.0,
+                                                                 loop_rng), 1)[0],
+        "torch": lambda e, seed: epoch_times(lambda _: torch_epoch(torch, model, loss_fn, opt, Xt, Yt, batch,
+                                                                   torch_rng), 1)[0],
+    }
     for e in range(epochs):
-        # fit's own clock: one epoch's steps, not fit's one-off checks of the whole data set
-        h = fit(net, X, y, epochs=1, batch_size=batch, eta=3.0, evaluate=False, progress=False,
-                seed=shuffles.integers(2**32))
-        times["nnlib"].append(h.epoch_seconds[0])
-        times["floor"].extend(epoch_times(lambda _: floor_epoch(fnet.weights, X, batch), 1))
-        times["fused"].extend(epoch_times(lambda _: fused_epoch(wf, bf, X, Y, batch, 3.0, fused_rng), 1))
-        if with_loop and e < max(3, epochs // 2):  # the loop is slow: fewer epochs
-            times["loop"].extend(epoch_times(lambda _: loop_epoch(w, b, X, Y, batch, 3.0, rng), 1))
-    nnlib = result("nnlib", sizes, batch, times["nnlib"], acc=f"{net.accuracy(X_test, y_test):.3f}")
-    floor = result("floor", sizes, batch, times["floor"])
-    fused = result("fused", sizes, batch, times["fused"])
-    ratio = (f"nnlib/floor={nnlib[0] / floor[0]:.2f} (fastest epochs {nnlib[1] / floor[1]:.2f}; "
-             f"target <= 1.6: {'met' if nnlib[0] / floor[0] <= 1.6 else 'MISSED'}) "
-             f"fused/floor={fused[0] / floor[0]:.2f} nnlib/fused={nnlib[0] / fused[0]:.2f}")
-    targets = [target("nnlib/floor", "<=", 1.6, sizes, batch, nnlib[0] / floor[0])]
+        seed = shuffles.integers(2**32)
+        # a different order every epoch: who runs first (after the others have filled the caches
+        # and the memory allocator) changes, so no implementation always gets the same place
+        for k in impls[e % len(impls):] + impls[:e % len(impls)]:
+            if k == "loop" and e >= max(3, epochs // 2):  # the loop is slow: fewer epochs
+                continue
+            times[k].append(runs[k](e, seed))
+    med = {k: result(k, sizes, batch, dtype, v, **({"acc": f"{net.accuracy(X_test, y_test):.3f}"}
+                                                    if k == "nnlib" else {}))
+           for k, v in times.items()}
+    print(f"RATIO sizes={name(sizes)} batch={batch} dtype={np.dtype(dtype).name} "
+          f"nnlib/fused={med['nnlib'] / med['fused']:.3f} nocost/fused={med['nocost'] / med['fused']:.3f} "
+          f"step_cost share={(med['nnlib'] - med['nocost']) / med['nnlib']:+.1%} "
+          f"nnlib/floor={med['nnlib'] / med['floor']:.2f} fused/floor={med['fused'] / med['floor']:.2f}"
+          + (f" loop/nnlib={med['loop'] / med['nnlib']:.1f}" if with_loop else "")
+          + (f" torch/nnlib={med['torch'] / med['nnlib']:.2f}" if torch is not None else ""), flush=True)
+    bound = 1.0 if batch >= 128 else 1.1
+    targets = [target("nnlib/fused", "<=", bound, sizes, batch, dtype, med["nnlib"] / med["fused"])]
+    if batch == 10 and dtype == np.float64:
+        targets.append(target("nnlib/floor", "<=", 1.6, sizes, batch, dtype, med["nnlib"] / med["floor"]))
     if with_loop:
-        loop = result("loop", sizes, batch, times["loop"])
-        ratio = (f"loop/nnlib={loop[0] / nnlib[0]:.2f} (target >= 7: "
-                 f"{'met' if loop[0] / nnlib[0] >= 7 else 'MISSED'}) " + ratio)
-        targets.insert(0, target("loop/nnlib", ">=", 7, sizes, batch, loop[0] / nnlib[0]))
-    print(f"RATIO sizes={'-'.join(map(str, sizes))} batch={batch} {ratio}", flush=True)
-    return targets
+        targets.append(target("loop/nnlib", ">=", 7, sizes, batch, dtype, med["loop"] / med["nnlib"]))
+    if torch is not None and batch == 10:
+        targets.append(target("torch/nnlib", ">=", 5, sizes, batch, dtype, med["torch"] / med["nnlib"]))
+    return targets, med
 
 
-def target(name, relation, bound, sizes, batch, ratio):
-    """One TARGET line (the ratio of median epoch times against the issue's target); returns it."""
+def target(what, relation, bound, sizes, batch, dtype, ratio):
+    """One TARGET line (the ratio of median epoch times against the issue's target)."""
     ok = ratio <= bound if relation == "<=" else ratio >= bound
-    line = (f"TARGET {name}{relation}{bound:g} batch={batch} sizes={'-'.join(map(str, sizes))} "
-            f"ratio={ratio:.2f} ok={'yes' if ok else 'no'}")
-    return line
+    return (f"TARGET {what}{relation}{bound:g} batch={batch} sizes={name(sizes)} dtype={np.dtype(dtype).name} "
+            f"ratio={ratio:.3f} ok={'yes' if ok else 'no'}")
 
 
-def check_same_algorithm(data):
-    """One epoch of loop and of nnlib from the same start with the same shuffles: the weights
+def check_same_algorithm(data, torch):
+    """One epoch of each implementation from the same start with the same shuffles: the weights
     must agree up to rounding, or the speed comparison compares different things."""
     (X, y), _ = data
-    for sizes in ([784, 30, 10], [784, 16, 16, 10]):
-        net = Network(sizes, seed=0)
-        w = [w.copy() for w in net.weights]
-        b = [b.reshape(-1, 1).copy() for b in net.biases]
-        wf, bf = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
-        fit(net, X, y, epochs=1, batch_size=10, eta=3.0, evaluate=False, progress=False, seed=0)
-        loop_epoch(w, b, X, np.eye(sizes[-1])[y], 10, 3.0, np.random.default_rng(0))
-        fused_epoch(wf, bf, X, np.eye(sizes[-1])[y], 10, 3.0, np.random.default_rng(0))
-        for name, (ws, bs) in (("loop", (w, b_flat(b))), ("fused", (wf, bf))):
+    for sizes, batch, dtype in [([784, 30, 10], 10, np.float64), ([784, 16, 16, 10], 10, np.float64),
+                                ([784, 30, 10], 128, np.float64), ([784, 30, 10], 32, np.float32),
+                                ([784, 16, 16, 10], 32, np.float32)]:
+        Xd, tol = X.astype(dtype), (1e-6 if dtype == np.float64 else 1e-3)
+        net = Network(sizes, seed=0, dtype=dtype)
+        Y = np.eye(sizes[-1], dtype=dtype)[y]
+        others = {"fused": ([w.copy() for w in net.weights], [b.copy() for b in net.biases])}
+        if dtype == np.float64 and batch == 10:
+            others["loop"] = ([w.copy() for w in net.weights], [b.reshape(-1, 1).copy() for b in net.biases])
+        if torch is not None:
+            model, loss_fn, opt = torch_model(torch, net.weights, net.biases, 3.0)
+        fit(net, Xd, y, epochs=1, batch_size=batch, eta=3.0, evaluate=False, progress=False, seed=0)
+        fused_epoch(*others["fused"], Xd, Y, batch, 3.0, np.random.default_rng(0))
+        if "loop" in others:
+            loop_epoch(*others["loop"], Xd, Y, batch, 3.0, np.random.default_rng(0))
+            others["loop"] = (others["loop"][0], b_flat(others["loop"][1]))
+        if torch is not None:
+            torch_epoch(torch, model, loss_fn, opt, torch.from_numpy(Xd), torch.from_numpy(Y), batch,
+                        np.random.default_rng(0))
+            others["torch"] = torch_params(model)
+        for impl, (ws, bs) in others.items():
             diff = max(float(np.abs(p - q).max()) for p, q in zip(net.weights + net.biases, ws + bs))
-            print(f"CHECK {name}==nnlib sizes={'-'.join(map(str, sizes))} batch=10 one epoch: "
-                  f"max |difference in a parameter| = {diff:.1e} {'ok' if diff < 1e-6 else 'DIFFERENT'}",
+            print(f"CHECK {impl}==nnlib sizes={name(sizes)} batch={batch} dtype={np.dtype(dtype).name} one "
+                  f"epoch: max |difference in a parameter| = {diff:.1e} {'ok' if diff < tol else 'DIFFERENT'}",
                   flush=True)
 
 
@@ -237,40 +343,90 @@ def b_flat(biases):
     return [b.ravel() for b in biases]
 
 
-def breakdown(data, sizes=(784, 30, 10), batch=10):
+def breakdown(data, sizes=(784, 30, 10), batch=10, dtype=np.float64):
     """Where one training step's time goes (microseconds, fastest of several repeats of one
-    fixed batch): the matmuls the floor counts, and everything else fit() does per step."""
+    fixed batch): the whole step of fused and of nnlib as fit() takes it, then the NumPy calls
+    nnlib makes beyond fused's and the pieces of fit's bookkeeping, one by one."""
     import timeit
-    from nnlib.train import SGD
+    from nnlib.train import SGD, _Record
     (X, y), _ = data
-    net = Network(list(sizes), seed=0)
+    X = X.astype(dtype)
+    net = Network(list(sizes), seed=0, dtype=dtype)
     Y = net.targets(y, len(y))
-    x, yb = X[:batch], Y[:batch]
+    idx = np.random.default_rng(0).permutation(len(X))[:batch]
+    x, yb = X.take(idx, axis=0), Y.take(idx, axis=0)
     z, a = net._trace(x)
     nabla_w, nabla_b, delta, _ = net._backprop(x, yb)
+    eta = 1e-20  # steps this small leave the network as it is
     opt, params = SGD(), net.weights + net.biases
-    tiny = [g * 0 for g in nabla_w + nabla_b]  # eta * gradient = 0: the network stays the same
-    idx = np.random.default_rng(0).permutation(len(X))[:batch]
-    w, bias = net.weights, net.biases
+    wf, bf = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
+    record = _Record(net, X, Y, None, 0.0, 0.0, False, False, None, True)
+    record.start_epoch()
+
+    def nnlib_step(with_cost=True):
+        xb, ybb = X.take(idx, axis=0), Y.take(idx, axis=0)
+        nw, nb, _, cost = net._backprop(xb, ybb, 0.0, 0.0, None, with_cost)
+        record.step(cost, nw, 0, 0, eta)
+        opt.step(params, nw + nb, eta, overwrite_grads=True)
+
+    def one_fused_step():
+        fused_step(wf, bf, X.take(idx, axis=0), Y.take(idx, axis=0), eta)
+
+    n_layers = len(net.weights)
     parts = {
-        "matmul forward a @ w.T (all layers)": lambda: [a[l] @ w[l].T for l in range(len(w))],
-        "matmul BP4 (d.T / n) @ a (all layers)": lambda: [(d.T / batch) @ al for d, al in zip(delta, a)],
-        "matmul BP2 delta @ w (hidden layers)": lambda: [delta[l + 1] @ w[l + 1] for l in range(len(w) - 1)],
-        "+ b (all layers)": lambda: [zl + bl for zl, bl in zip(z, bias)],
-        "sigmoid 1 / (1 + e^-z) (all layers)": lambda: [net.hidden(zl) for zl in z],
-        "sigma'(z) = a (1 - a) (all layers)": lambda: [net.hidden.prime(zl, al) for zl, al in zip(z, a[1:])],
-        "BP3 d.sum(axis=0) / n (all layers)": lambda: [d.sum(axis=0) / batch for d in delta],
-        "cost of the batch": lambda: net.cost_fn.value(a[-1], yb, net.output),
-        "gather the batch (x and y)": lambda: (X.take(idx, axis=0), Y.take(idx, axis=0)),
-        "SGD step from eta * gradient (all parameters)": lambda: opt._apply(params, tiny),
-        "whole _backprop": lambda: net._backprop(x, yb),
+        "fused: one whole step": one_fused_step,
+        "nnlib: one whole step as fit() takes it (step_cost on)": nnlib_step,
+        "nnlib: one whole step, step_cost=False": lambda: nnlib_step(False),
+        "  of which _backprop (with the cost)": lambda: net._backprop(x, yb),
+        "  of which the SGD step (g *= eta, p -= g, all parameters)":
+            lambda: opt.step(params, nabla_w + nabla_b, eta, overwrite_grads=True),
+        "  of which the bookkeeping (cost finite? append it)": lambda: record.step(0.5, nabla_w, 0, 0, eta),
+        "  eta * g: the pass fused saves by scaling delta instead (not in fused)":
+            lambda: [g.__imul__(1.0) for g in nabla_w + nabla_b],
+        "  step_cost: the batch's cost (not in fused)": lambda: net.cost_fn.value(a[-1], yb, net.output),
+        f"  sigmoid's cap np.maximum(z, ln tiny), {n_layers} layers (not in fused)":
+            lambda: [np.maximum(zl, -700.0) for zl in z],
+        f"  BP3 and BP4's / n, {n_layers} layers (fused scales delta once)":
+            lambda: [(s / 10.0, d.T / 10.0) for s, d in zip(nabla_b, delta)],
+        "  matmuls alone (forward, BP2, BP4)": lambda: ([a[l] @ w.T for l, w in enumerate(net.weights)],
+                                                        [delta[l + 1] @ net.weights[l + 1] for l in range(n_layers - 1)],
+                                                        [d.T @ al for d, al in zip(delta, a)]),
+        "  one small NumPy call (a 10 x 30 array times 2)": lambda: z[0] * 2.0,
     }
-    for name, f in parts.items():
-        us = min(timeit.repeat(f, number=2000, repeat=5)) / 2000 * 1e6
-        print(f"PART sizes={'-'.join(map(str, sizes))} batch={batch} {name}: {us:.1f} us", flush=True)
+    for what, f in parts.items():
+        us = min(timeit.repeat(f, number=2000, repeat=7, timer=CLOCK)) / 2000 * 1e6
+        print(f"PART sizes={name(sizes)} batch={batch} dtype={np.dtype(dtype).name} {what}: {us:.1f} us",
+              flush=True)
 
 
-def accuracy_run(name, data, sizes, epochs, batch, eta, target=None, **kw):
+def full_mnist_epochs(epochs):
+    """Seconds per epoch of fit() on 60,000 digits: full MNIST if it is on disk (never downloaded
+    here), and 60,000 synthetic rows (the bundled digits, shifted) either way."""
+    from nnlib.augment import shift_digits
+    from nnlib.data import DataError, load_mnist
+    sets = {}
+    try:
+        (X, y), _ = load_mnist(download=False)
+        sets["mnist60k"] = (X, y)
+    except DataError as e:
+        print(f"SKIP full MNIST: not on disk ({str(e).splitlines()[0]}); this script does not download it "
+              "(run nnlib.download_mnist() where there is internet). The synthetic60k rows below have the "
+              "same shapes.", flush=True)
+    (X, y), _ = load_digits()
+    rng = np.random.default_rng(0)
+    reps = -(-60000 // len(X))
+    sets["synthetic60k"] = (np.concatenate([shift_digits(X, rng, 2) for _ in range(reps)])[:60000],
+                            np.tile(y, reps)[:60000])
+    for label, (X, y) in sets.items():
+        for sizes in ([784, 30, 10], [784, 100, 10]):
+            net = Network(sizes, seed=0)
+            h = fit(net, X, y, epochs=epochs, batch_size=10, eta=3.0, evaluate=False, progress=False, seed=0)
+            print(f"RESULT run={label} sizes={name(sizes)} batch=10 dtype=float64 rows={len(X)} "
+                  f"epoch_s={statistics.median(h.epoch_seconds):.2f} min_s={min(h.epoch_seconds):.2f} "
+                  f"epochs={epochs} load={load_average():.2f}", flush=True)
+
+
+def accuracy_run(name_, data, sizes, epochs, batch, eta, target=None, **kw):
     (X, y), (X_test, y_test) = data
     opts = {k: kw.pop(k) for k in ("hidden", "output", "cost", "init") if k in kw}
     net = Network(sizes, seed=0, **opts)
@@ -280,7 +436,7 @@ def accuracy_run(name, data, sizes, epochs, batch, eta, target=None, **kw):
     acc = net.accuracy(X_test, y_test)
     desc = " ".join(f"{k}={v}" for k, v in {**opts, **kw}.items() if not callable(v))
     extra = " ".join(f"{k}={getattr(v, '__name__', v)}" for k, v in kw.items() if callable(v))
-    print(f"RESULT run={name} sizes={'-'.join(map(str, sizes))} {desc} {extra} epochs={epochs} batch={batch} "
+    print(f"RESULT run={name_} sizes={name(sizes)} {desc} {extra} epochs={epochs} batch={batch} "
           f"eta={eta} acc={acc:.4f} seconds={seconds:.1f} epoch_s={statistics.median(h.epoch_seconds):.3f} "
           f"load={load_average():.2f}" + ("" if target is None else
           f" target>={target} {'met' if acc >= target else 'MISSED'}"), flush=True)
@@ -289,24 +445,38 @@ def accuracy_run(name, data, sizes, epochs, batch, eta, target=None, **kw):
 
 def main():
     quick = "--quick" in sys.argv
+    rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 1
     data = load_digits()
+    torch = torch_or_none()
     print(f"# numpy {np.__version__}, BLAS threads={THREADS}, cpus={os.cpu_count()}, "
           f"load at start={load_average():.2f}", flush=True)
-    check_same_algorithm(data)
+    if torch is None:
+        print("SKIP impl=torch: PyTorch is not installed (optional; it is no dependency of nnlib)", flush=True)
+    check_same_algorithm(data, torch)
     if "--parts" in sys.argv:
-        breakdown(data)
-        breakdown(data, (784, 16, 16, 10))
+        for sizes in ((784, 30, 10), (784, 16, 16, 10)):
+            for dtype in (np.float64, np.float32):
+                breakdown(data, sizes, 10, dtype)
     epochs = 3 if quick else 9
-    targets = []
-    for sizes, batch, with_loop in [([784, 30, 10], 10, True), ([784, 30, 10], 32, False),
-                                    ([784, 30, 10], 128, False), ([784, 16, 16, 10], 10, True),
-                                    ([784, 16, 16, 10], 32, False), ([784, 16, 16, 10], 128, False)]:
-        targets += speed(sizes, batch, epochs, data, with_loop)
-    print("\n".join(targets), flush=True)  # the speed targets together, one line each
-    print(f"# speed targets met: {sum(t.endswith('ok=yes') for t in targets)} of {len(targets)} "
-          f"(load now {load_average():.2f}; on a busy machine ratios move: re-run to confirm)", flush=True)
+    runs = [(sizes, batch, dtype) for dtype in (np.float64, np.float32)
+            for sizes in ([784, 30, 10], [784, 16, 16, 10]) for batch in (10, 32, 128)]
+    ratios = {}
+    for r in range(rounds):
+        targets = []
+        for sizes, batch, dtype in runs:
+            t, med = speed(sizes, batch, dtype, epochs, data, batch == 10 and dtype == np.float64, torch)
+            targets += t
+            ratios.setdefault((name(sizes), batch, np.dtype(dtype).name), []).append(med["nnlib"] / med["fused"])
+        print("\n".join(targets), flush=True)  # the speed targets together, one line each
+        print(f"# round {r + 1}: speed targets met: {sum(t.endswith('ok=yes') for t in targets)} of {len(targets)} "
+              f"(load now {load_average():.2f}; on a busy machine ratios move: re-run to confirm)", flush=True)
+    if rounds > 1:
+        for (sizes, batch, dtype), rs in ratios.items():
+            print(f"MEDIAN nnlib/fused sizes={sizes} batch={batch} dtype={dtype} over {rounds} rounds: "
+                  f"{statistics.median(rs):.3f} (rounds: {' '.join(f'{x:.3f}' for x in rs)})", flush=True)
     if quick:
         return
+    full_mnist_epochs(epochs=2)
     accuracy_run("nielsen", data, [784, 30, 10], epochs=30, batch=10, eta=3.0, target=0.91,
                  hidden="sigmoid", output="sigmoid", cost="quadratic", init="normal")
     accuracy_run("better", data, [784, 100, 10], epochs=30, batch=10, eta=0.5, target=0.95,
@@ -315,6 +485,7 @@ def main():
         accuracy_run("better_shift", data, [784, 100, 10], epochs=30, batch=10, eta=0.5,
                      hidden="sigmoid", output="sigmoid", cost="cross_entropy", init="scaled", l2=1e-4,
                      augment=shifter(1))
+
 
 if __name__ == "__main__":
     main()

@@ -129,9 +129,10 @@ class Network:
         nabla_w, nabla_b, delta, _ = self._backprop(x, y, l2, l1, masks)
         return (nabla_w, nabla_b, delta) if return_deltas else (nabla_w, nabla_b)
 
-    def _backprop(self, x, y, l2=0.0, l1=0.0, masks=None):
+    def _backprop(self, x, y, l2=0.0, l1=0.0, masks=None, with_cost=True):
         """The four equations of backpropagation, vectorized over the batch. Also returns the
-        batch's cost, which the forward pass gives for free. masks: dropout (see _trace_dropout)."""
+        batch's cost, which the forward pass gives for free (None with with_cost=False).
+        masks: dropout (see _trace_dropout)."""
         if masks is None:
             z, a = self._trace(x)
         else:
@@ -149,15 +150,16 @@ class Network:
         nabla_b = [d.sum(axis=0) / n for d in delta]                                   # (BP3)
         nabla_w = [(d.T / n) @ a_in for d, a_in in zip(delta, a)]                      # (BP4)
         # (dividing the small delta by n, not the big product, saves a pass over the weights)
-        cost = self.cost_fn.value(a[-1], y, self.output)
         if l2 or l1:
             for nw, wl in zip(nabla_w, w):  # in place: these arrays are ours
                 if l2:
                     nw += l2 * wl
                 if l1:
                     nw += l1 * np.sign(wl)
-            cost += self.penalty(l2, l1)
-        return nabla_w, nabla_b, delta, cost
+        if not with_cost:
+            return nabla_w, nabla_b, delta, None
+        cost = self.cost_fn.value(a[-1], y, self.output)
+        return nabla_w, nabla_b, delta, (cost + self.penalty(l2, l1) if l2 or l1 else cost)
 
     # ---- cost and evaluation ----------------------------------------------------------------
     def cost(self, X, y, l2=0.0, l1=0.0, dropout_masks=None):
@@ -263,6 +265,9 @@ class Network:
     def save(self, path):
         """Write the network to a .npz file (atomically: a crash never leaves half a file)."""
         path = os.fspath(path)
+        if os.path.isdir(path):
+            raise IsADirectoryError(f"cannot save to {path}: it is a folder. Give a file name inside it, "
+                                    f"e.g. net.save({os.path.join(path, 'net.npz')!r}).")
         arrays = {f"w{l}": w for l, w in enumerate(self.weights)}
         arrays.update({f"b{l}": b for l, b in enumerate(self.biases)})
         meta = np.array([self.hidden.name, self.output.name, self.cost_fn.name, self.init, self.dtype.name])

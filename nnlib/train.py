@@ -5,6 +5,7 @@ callback.
 One step:   w <- w - eta * dC/dw,   b <- b - eta * dC/db   (the gradient of one mini-batch)
 One epoch:  shuffle the training set, cut it into mini-batches, take one step per batch.
 """
+import contextlib
 import math
 import numbers
 import time
@@ -24,7 +25,8 @@ class History:
     """What happened during training, for printing and plotting.
 
     Per epoch: epoch, eta, train_cost, train_accuracy, val_cost, val_accuracy (lists).
-    Per step: step_cost (the cost of each mini-batch, before its step), and with track=True
+    Per step: step_cost (the cost of each mini-batch, before its step; empty with
+    fit(..., step_cost=False)), and with track=True
     grad_rms (one row per step: the root-mean-square of dC/dw in each layer).
     With track=True, per epoch: act_stats (per layer: mean activation and fraction saturated).
     Timing: seconds (the whole fit), epoch_seconds (each epoch's steps, without the evaluation).
@@ -230,7 +232,7 @@ SCHEDULES = {"constant": constant, "step": step_decay, "exponential": exponentia
 # ---- the training loop ------------------------------------------------------------------------
 def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=False,
         optimizer=None, l2=0.0, l1=0.0, dropout=0.0, validation=None, patience=None, augment=None,
-        shuffle=True, callback=None, track=False, evaluate=True, progress=True, seed=0):
+        shuffle=True, callback=None, track=False, step_cost=True, evaluate=True, progress=True, seed=0):
     """Train `net` in place by mini-batch stochastic gradient descent; return a History.
 
     eta: the learning rate, or a schedule (a function of the epoch, e.g. cosine(0.5, 30)).
@@ -250,14 +252,136 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
     callback: called as callback(net, info) after every step, with info a dict (epoch, step,
         cost, eta); returning True stops training.
     track: record per-layer gradient and activation statistics (History.grad_rms, act_stats).
+    step_cost: record the cost of every mini-batch (History.step_cost). It takes a few NumPy
+        calls per step; step_cost=False skips them (then a divergence is noticed at the end of
+        its epoch, from the weights, instead of at its step).
     evaluate: measure cost and accuracy on the whole training set after every epoch.
     progress: show a progress bar (tqdm) over the epochs.
     Raises TrainingDiverged when the cost becomes inf or NaN, naming the learning rate.
     """
+    x_all, y_all, val, m, schedule = _checked_data_and_settings(
+        net, X, y, epochs, batch_size, eta, l2, l1, dropout, validation, patience, augment, callback,
+        step_cost, track, evaluate, shuffle)
+    optimizer = _optimizer(optimizer, momentum, nesterov)
+    params = net.weights + net.biases  # the arrays themselves: steps update them in place
+    want_cost = step_cost or callback is not None
+    rng = np.random.default_rng(seed)
+    record = _Record(net, x_all, y_all, val, l2, l1, track, evaluate, patience, step_cost)
+    with _progress(epochs, progress) as bar, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in range(epochs):
+            eta_now = _check_eta(schedule(epoch))
+            record.start_epoch()
+            for step, (x, yb) in enumerate(_mini_batches(x_all, y_all, m, shuffle, rng)):
+                if augment is not None:
+                    x = _augmented(augment, x, rng)
+                masks = net.dropout_masks(len(x), dropout, rng) if dropout else None
+                nabla_w, nabla_b, _, cost = net._backprop(x, yb, l2, l1, masks, want_cost)
+                record.step(cost, nabla_w, epoch, step, eta_now)  # diverged? into the History
+                optimizer.step(params, nabla_w + nabla_b, eta_now, overwrite_grads=True)
+                if callback is not None and callback(net, {"epoch": epoch, "step": step,
+                                                          "cost": cost, "eta": eta_now}):
+                    return record.finish()
+            record.end_epoch(epoch, eta_now, bar)  # evaluation, validation, progress bar
+            if record.stop_early(epoch):
+                return record.finish()
+    return record.finish()
+
+
+def _mini_batches(x_all, y_all, m, shuffle, rng):
+    """One epoch's mini-batches of m examples (the last one may be smaller): in a fresh random
+    order, gathered one batch at a time (no copy of the whole training set), or in order (views)."""
+    n = len(x_all)
+    if not shuffle:
+        for k in range(0, n, m):
+            yield x_all[k:k + m], y_all[k:k + m]
+        return
+    order = rng.permutation(n)
+    for k in range(0, n, m):
+        batch = order[k:k + m]
+        yield x_all.take(batch, axis=0), y_all.take(batch, axis=0)
+
+
+class _Record:
+    """fit()'s bookkeeping: it fills the History step by step and epoch by epoch, notices a
+    divergence, and keeps the best epoch's weights for early stopping."""
+
+    def __init__(self, net, x_all, y_all, val, l2, l1, track, evaluate, patience, step_cost):
+        self.net, self.x_all, self.y_all, self.val, self.l2, self.l1 = net, x_all, y_all, val, l2, l1
+        self.track, self.evaluate, self.patience, self.step_cost = track, evaluate, patience, step_cost
+        self.history, self.best, self.best_cost = History(), None, math.inf
+        self.start = time.perf_counter()
+
+    def start_epoch(self):
+        self.epoch_start, self.grads_rms = time.perf_counter(), []
+
+    def step(self, cost, nabla_w, epoch, step, eta):
+        """After one step's backprop (cost is None when nothing asked for it)."""
+        if cost is not None:
+            if not math.isfinite(cost):
+                raise TrainingDiverged(
+                    f"training diverged in epoch {epoch + 1}, step {step + 1}: the cost became "
+                    f"{cost}. The learning rate eta={eta:g} is too large for this network; "
+                    f"try a smaller one (e.g. eta={eta / 10:g}).", self.history)
+            if self.step_cost:
+                self.history.step_cost.append(cost)
+        if self.track:
+            self.grads_rms.append([float(np.sqrt(np.vdot(g, g) / g.size)) for g in nabla_w])
+
+    def end_epoch(self, epoch, eta, bar):
+        h, net = self.history, self.net
+        h.epoch_seconds.append(time.perf_counter() - self.epoch_start)
+        h.epoch.append(epoch + 1)
+        h.eta.append(eta)
+        h.grad_rms.extend(self.grads_rms)
+        if not self.step_cost and not all(np.isfinite(p).all() for p in net.weights + net.biases):
+            raise TrainingDiverged(f"training diverged in epoch {epoch + 1}: the weights became inf or NaN. "
+                                   f"The learning rate eta={eta:g} is too large; try eta={eta / 10:g}.", h)
+        if self.evaluate:
+            h.train_cost.append(net.cost(self.x_all, self.y_all, self.l2, self.l1))
+            h.train_accuracy.append(net.accuracy(self.x_all, self.y_all))
+            self._finite(h.train_cost[-1], "cost", epoch, eta)
+        if self.track:
+            h.act_stats.append(layer_stats(net, self.x_all[:500]))
+        if self.val is not None:
+            h.val_cost.append(net.cost(*self.val, self.l2, self.l1))
+            h.val_accuracy.append(net.accuracy(*self.val))
+            self._finite(h.val_cost[-1], "validation cost", epoch, eta)
+            if h.val_cost[-1] < self.best_cost:
+                self.best, self.best_cost, h.best_epoch = net.copy(), h.val_cost[-1], epoch + 1
+        if bar is not None:  # this epoch is done: count it before a possible early stop
+            bar.update(1)
+            if h.train_cost:
+                bar.set_postfix(cost=f"{h.train_cost[-1]:.4f}", acc=f"{h.train_accuracy[-1]:.3f}", refresh=False)
+
+    def _finite(self, value, what, epoch, eta):
+        if not math.isfinite(value):
+            raise TrainingDiverged(f"training diverged in epoch {epoch + 1}: the {what} became {value}. "
+                                   f"The learning rate eta={eta:g} is too large; try eta={eta / 10:g}.",
+                                   self.history)
+
+    def stop_early(self, epoch):
+        """Early stopping: no better validation cost for `patience` epochs. Then back to the
+        best epoch's weights."""
+        if self.patience is None or epoch + 1 - self.history.best_epoch < self.patience:
+            return False
+        for p, q in zip(self.net.weights + self.net.biases, self.best.weights + self.best.biases):
+            p[...] = q
+        self.history.stopped_early = True
+        return True
+
+    def finish(self):
+        self.history.seconds = time.perf_counter() - self.start
+        return self.history
+
+
+def _checked_data_and_settings(net, X, y, epochs, batch_size, eta, l2, l1, dropout, validation,
+                               patience, augment, callback, step_cost, track, evaluate, shuffle):
+    """fit()'s arguments checked, before anything is touched: the training data as arrays of the
+    network's dtype (labels as one-hot rows), the validation pair likewise (or None), the batch
+    size and the learning-rate schedule. Any bad one raises a ValueError saying what to give."""
     x_all = net.check_inputs(X, batch=True)
     y_all = net.targets(y, len(x_all))
-    n = len(x_all)
-    m = n if batch_size is None else batch_size
+    m = len(x_all) if batch_size is None else batch_size
     if not (isinstance(m, (int, np.integer)) and m >= 1):
         raise ValueError(f"batch_size must be a whole number >= 1 (or None for the whole set); got {batch_size!r}.")
     if not (isinstance(epochs, (int, np.integer)) and epochs >= 0):
@@ -273,92 +397,25 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
         if not (_is_number(value) and math.isfinite(value) and value >= 0):
             raise ValueError(f"{name} (a regularisation strength) must be a number >= 0, like 1e-4 "
                              f"(0 switches it off); got {name}={value!r}.")
+    if not (_is_number(dropout) and 0 <= dropout < 1):
+        raise ValueError(f"dropout must be a probability in [0, 1), like 0.5 (0 switches it off); "
+                         f"got {dropout!r}. It is the chance that a hidden neuron is dropped.")
+    if dropout:
+        net.dropout_masks(1, dropout, rng=0)  # refuses a network without a hidden layer
     if augment is not None and not callable(augment):
         raise ValueError(f"augment must be a function (x_batch, rng) -> x_batch, like shifter(2) from "
                          f"nnlib.augment; got {augment!r}.")
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be a function callback(net, info); got {callback!r}.")
+    for name, value in (("step_cost", step_cost), ("track", track), ("evaluate", evaluate), ("shuffle", shuffle)):
+        if not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"{name} must be True or False; got {name}={value!r}.")
     schedule = eta if callable(eta) else constant(eta)
-    optimizer = _optimizer(optimizer, momentum, nesterov)
-    if dropout:
-        net.dropout_masks(1, dropout, rng=0)  # checks the probability (and that there is a hidden layer)
-    elif not _is_number(dropout):
-        raise ValueError(f"dropout must be a probability in [0, 1), like 0.5 (0 switches it off); got {dropout!r}.")
+    val = None
     if validation is not None:
         x_val = net.check_inputs(validation[0], batch=True)
-        y_val = net.targets(validation[1], len(x_val))
-    params = net.weights + net.biases  # the arrays themselves: steps update them in place
-    rng = np.random.default_rng(seed)
-    history, best = History(), (math.inf, None)
-    bar = _progress_bar(epochs, progress)
-    start = time.perf_counter()
-    try:
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for epoch in range(epochs):
-                eta_now = _check_eta(schedule(epoch))
-                epoch_start = time.perf_counter()
-                order = rng.permutation(n) if shuffle else None
-                grads_rms = []
-                for step, k in enumerate(range(0, n, m)):
-                    if shuffle:  # gather one batch at a time: no copy of the whole training set
-                        batch = order[k:k + m]
-                        x, yb = x_all.take(batch, axis=0), y_all.take(batch, axis=0)
-                    else:
-                        x, yb = x_all[k:k + m], y_all[k:k + m]  # views, no copy
-                    if augment is not None:
-                        x = _augmented(augment, x, rng)
-                    masks = net.dropout_masks(len(x), dropout, rng) if dropout else None
-                    nabla_w, nabla_b, _, cost = net._backprop(x, yb, l2, l1, masks)
-                    if not math.isfinite(cost):
-                        raise TrainingDiverged(
-                            f"training diverged in epoch {epoch + 1}, step {step + 1}: the cost became "
-                            f"{cost}. The learning rate eta={eta_now:g} is too large for this network; "
-                            f"try a smaller one (e.g. eta={eta_now / 10:g}).", history)
-                    if track:
-                        grads_rms.append([float(np.sqrt(np.vdot(g, g) / g.size)) for g in nabla_w])
-                    optimizer.step(params, nabla_w + nabla_b, eta_now, overwrite_grads=True)
-                    history.step_cost.append(float(cost))
-                    if callback is not None and callback(net, {"epoch": epoch, "step": step,
-                                                              "cost": float(cost), "eta": eta_now}):
-                        return _finish(history, start)
-                history.epoch_seconds.append(time.perf_counter() - epoch_start)
-                history.epoch.append(epoch + 1)
-                history.eta.append(eta_now)
-                history.grad_rms.extend(grads_rms)
-                if evaluate:
-                    history.train_cost.append(net.cost(x_all, y_all, l2, l1))
-                    history.train_accuracy.append(net.accuracy(x_all, y_all))
-                    if not math.isfinite(history.train_cost[-1]):
-                        raise TrainingDiverged(
-                            f"training diverged in epoch {epoch + 1}: the cost became {history.train_cost[-1]}. "
-                            f"The learning rate eta={eta_now:g} is too large; try eta={eta_now / 10:g}.", history)
-                if track:
-                    history.act_stats.append(layer_stats(net, x_all[:500]))
-                if validation is not None:
-                    history.val_cost.append(net.cost(x_val, y_val, l2, l1))
-                    history.val_accuracy.append(net.accuracy(x_val, y_val))
-                    if not math.isfinite(history.val_cost[-1]):
-                        raise TrainingDiverged(
-                            f"training diverged in epoch {epoch + 1}: the validation cost became "
-                            f"{history.val_cost[-1]}. The learning rate eta={eta_now:g} is too large; "
-                            f"try eta={eta_now / 10:g}.", history)
-                    if history.val_cost[-1] < best[0]:
-                        best = (history.val_cost[-1], net.copy())
-                        history.best_epoch = epoch + 1
-                if bar is not None:  # this epoch is done: count it before a possible early stop
-                    bar.update(1)
-                    if history.train_cost:
-                        bar.set_postfix(cost=f"{history.train_cost[-1]:.4f}",
-                                        acc=f"{history.train_accuracy[-1]:.3f}", refresh=False)
-                if patience is not None and epoch + 1 - history.best_epoch >= patience:
-                    for p, q in zip(params, best[1].weights + best[1].biases):
-                        p[...] = q  # back to the best epoch's weights
-                    history.stopped_early = True
-                    return _finish(history, start)
-    finally:
-        if bar is not None:
-            bar.close()
-    return _finish(history, start)
+        val = (x_val, net.targets(validation[1], len(x_val)))
+    return x_all, y_all, val, m, schedule
 
 
 def _optimizer(optimizer, momentum, nesterov):
@@ -386,11 +443,6 @@ def _augmented(augment, x, rng):
     return out
 
 
-def _finish(history, start):
-    history.seconds = time.perf_counter() - start
-    return history
-
-
 def layer_stats(net, x):
     """Per layer: the mean activation, and the fraction of neurons saturated (sigmoid/tanh at
     their flat ends, where sigma' is nearly 0) or dead (ReLU at 0)."""
@@ -406,6 +458,17 @@ def layer_stats(net, x):
             saturated = 0.0
         stats.append({"mean": float(al.mean()), "std": float(al.std()), "saturated": saturated})
     return stats
+
+
+@contextlib.contextmanager
+def _progress(epochs, enabled):
+    """The progress bar (or None), closed however training ends (see _progress_bar)."""
+    bar = _progress_bar(epochs, enabled)
+    try:
+        yield bar
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def _progress_bar(epochs, enabled):

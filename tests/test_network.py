@@ -567,6 +567,16 @@ def test_save_into_missing_folder(tmp_path):
         Network([3, 2]).save(tmp_path / "nope" / "net.npz")
 
 
+def test_save_to_an_existing_folder_is_refused_up_front(tmp_path):
+    net = Network([3, 2], seed=0)
+    with pytest.raises(IsADirectoryError) as e:
+        net.save(tmp_path)
+    assert "is a folder" in str(e.value) and repr(os.path.join(str(tmp_path), "net.npz")) in str(e.value)
+    assert os.listdir(tmp_path) == []  # no temporary file left behind
+    net.save(tmp_path / "net.npz")  # the name the message suggests works
+    assert Network.load(tmp_path / "net.npz").sizes == [3, 2]
+
+
 def test_load_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"no saved network.*net.save"):
         Network.load(tmp_path / "missing.npz")

@@ -153,6 +153,42 @@ def test_progress_bar_runs(capsys):
     assert h.epoch == [1, 2]
 
 
+def test_step_cost_false_records_no_costs_and_takes_the_same_steps():
+    X, y = toy(n=25)
+    a, b = Network([3, 4, 2], seed=0), Network([3, 4, 2], seed=0)
+    ha = fit(a, X, y, epochs=3, batch_size=10, eta=0.3, **QUIET)
+    hb = fit(b, X, y, epochs=3, batch_size=10, eta=0.3, step_cost=False, **QUIET)
+    assert len(ha.step_cost) == 9 and hb.step_cost == []
+    assert hb.train_cost == ha.train_cost and hb.epoch == ha.epoch  # the epochs' measurements stay
+    for p, q in zip(a.weights + a.biases, b.weights + b.biases):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_step_cost_false_notices_a_divergence_at_the_end_of_its_epoch():
+    X, y = toy(n=40, n_out=3)
+    net = Network([3, 8, 3], hidden="relu", output="identity", init="he", seed=0)
+    with pytest.raises(TrainingDiverged, match=r"diverged in epoch \d+: the (weights|cost) became .*eta=1e\+06"):
+        fit(net, X * 100, y, epochs=50, batch_size=10, eta=1e6, step_cost=False, **QUIET)
+    with pytest.raises(TrainingDiverged, match=r"diverged in epoch \d+: the weights became inf or NaN"):
+        fit(net, X * 100, y, epochs=50, batch_size=10, eta=1e6, step_cost=False, evaluate=False, **QUIET)
+
+
+def test_a_callback_gets_the_cost_even_with_step_cost_false():
+    X, y = toy(n=20)
+    seen = []
+    h = fit(Network([3, 2], seed=0), X, y, epochs=1, batch_size=10, eta=0.1, step_cost=False,
+            callback=lambda net, info: seen.append(info["cost"]), **QUIET)
+    ref = fit(Network([3, 2], seed=0), X, y, epochs=1, batch_size=10, eta=0.1, **QUIET)
+    assert h.step_cost == [] and seen == ref.step_cost
+
+
+@pytest.mark.parametrize("name", ["step_cost", "track", "evaluate", "shuffle"])
+def test_switches_must_be_true_or_false(name):
+    X, y = toy()
+    with pytest.raises(ValueError, match=f"{name} must be True or False; got {name}='no'"):
+        fit(Network([3, 2], seed=0), X, y, **{name: "no"}, **QUIET)
+
+
 # ---- callback -----------------------------------------------------------------------------------
 def test_callback_receives_info_and_can_stop():
     X, y = toy(n=25)
@@ -428,6 +464,19 @@ def test_track_records_gradient_rms_per_step_and_activation_stats_per_epoch():
     fit(first.copy(), X, y, epochs=1, batch_size=10, eta=0.1, augment=rec, **QUIET)
     idx = [int(np.flatnonzero((X == row).all(axis=1))[0]) for row in rec.batches[0]]
     nabla_w, _ = first.backprop(X[idx], y[idx])
+    np.testing.assert_allclose(h.grad_rms[0], [np.sqrt(np.mean(g ** 2)) for g in nabla_w], rtol=1e-12)
+
+
+@pytest.mark.parametrize("optimizer", [None, "adam", "momentum"])
+def test_track_records_the_true_gradient_whatever_the_optimizer(optimizer):
+    """fit asks backprop for eta * g when it steps with SGD: grad_rms must still be g's."""
+    from nnlib import Adam
+    X, y = toy(n=10)
+    net = Network([3, 4, 2], seed=0)
+    start = net.copy()
+    opt = {"adam": Adam(), "momentum": SGD(momentum=0.9), None: None}[optimizer]
+    h = fit(net, X, y, epochs=1, batch_size=None, eta=0.7, optimizer=opt, track=True, **QUIET)
+    nabla_w, _ = start.backprop(X, y)
     np.testing.assert_allclose(h.grad_rms[0], [np.sqrt(np.mean(g ** 2)) for g in nabla_w], rtol=1e-12)
 
 
