@@ -25,7 +25,7 @@ class Network:
                  init="normal", seed=None, dtype=np.float64):
         """sizes: neurons per layer, input first, e.g. [784, 16, 16, 10].
 
-        init: "normal"  w ~ N(0, 1), b ~ N(0, 1)        (as in the video and Nielsen's network.py)
+        init: "normal"  w ~ N(0, 1), b ~ N(0, 1)        (Nielsen's network.py; the video names no distribution)
               "scaled"  w ~ N(0, 1/n_in), b ~ N(0, 1)   (keeps z small, so neurons do not saturate)
               "he"      w ~ N(0, 2/n_in), b = 0          (for ReLU)
         seed: two networks made with the same seed start identical.
