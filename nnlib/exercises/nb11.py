@@ -165,8 +165,12 @@ _KEEP = {"shift", "small rotation", "thicker", "noise"}
     (sorted(_KEEP | {"mirror"}), "mirror"),
     (["shift"], "slant"),
     (sorted(_KEEP | {"colour"}), "not one of"),
+    ("shift, small rotation, thicker, noise", "list of names"),
 ])
 def _check_label_preserving(answer):
+    if isinstance(answer, str):
+        raise Hint(f"Give a list of names, e.g. [\"shift\", ...], not one string {answer!r}: a string "
+                   "would be read letter by letter.")
     chosen = {str(a).strip().lower() for a in answer}
     unknown = chosen - set(CHANGES)
     if unknown:
