@@ -231,3 +231,77 @@ def test_halve_right_forms(f):
 def test_label_preserving_any_order_and_case():
     passes("11.label_preserving", ["Noise", "thicker", "small rotation", "shift"])
     passes("11.label_preserving", ("shift", "small rotation", "thicker", "noise"))
+
+
+# ---- added by the review: right forms that used to be refused, mistakes that used to get no name ------
+def _best_loop_from_zero(values, etas, batch_sizes):
+    """A loop started at best = 0 is right for accuracies (and NaN-safe: NaN > best is False); the
+    old checker handed it a grid of negative values, where it returned None: "not attempted yet"."""
+    best, cell = 0.0, None
+    for i, eta in enumerate(etas):
+        for j, m in enumerate(batch_sizes):
+            if values[i][j] > best:
+                best, cell = values[i][j], (eta, m)
+    return cell
+
+
+def _best_nan_to_num(values, etas, batch_sizes):
+    i, j = np.unravel_index(np.argmax(np.nan_to_num(values, nan=0.0)), values.shape)
+    return etas[i], batch_sizes[j]
+
+
+@pytest.mark.parametrize("f", [_best_loop_from_zero, _best_nan_to_num])
+def test_best_cell_accepts_forms_right_for_accuracies(f):
+    passes("09.best_cell", f)
+
+
+def test_best_cell_none_on_a_later_grid_is_wrong_not_unattempted():
+    def none_for_low_grids(values, etas, batch_sizes):
+        if np.nanmax(values) < 0.5:
+            return None
+        return exercises.REGISTRY["09.best_cell"].solution(values, etas, batch_sizes)
+    fails_with("09.best_cell", none_for_low_grids, "returned None")
+
+
+def _momentum_in_place(w, v, grad, eta, mu):
+    v *= mu
+    v -= eta * grad
+    w += v
+    return w, v
+
+
+def _momentum_grad_velocity(w, v, grad, eta, mu):
+    v = mu * v + grad                 # the velocity in gradient units: the same weights
+    return w - eta * v, v
+
+
+@pytest.mark.parametrize("f", [_momentum_in_place, _momentum_grad_velocity])
+def test_momentum_step_more_right_forms(f):
+    passes("09.momentum_step", f)
+
+
+def test_l1_prox_clip_form_passes():
+    passes("10.l1_prox", lambda w, g, eta, lam: (w - eta * g) - np.clip(w - eta * g, -eta * lam, eta * lam))
+
+
+def test_early_stop_counter_form_passes():
+    def counter(val_costs, patience):
+        best, best_cost, wait = 0, float("inf"), 0
+        for epoch, cost in enumerate(val_costs, start=1):
+            if cost < best_cost:
+                best, best_cost, wait = epoch, cost, 0
+            else:
+                wait += 1
+                if wait >= patience:
+                    return best, epoch
+        return best, len(val_costs)
+    passes("10.early_stop", counter)
+
+
+def test_power_law_any_two_points_are_named():
+    def inner(n, err):               # two points, but not the end points
+        o = np.argsort(n)
+        i, j = o[2], o[-2]
+        k = -np.log(err[j] / err[i]) / np.log(n[j] / n[i])
+        return err[i] * n[i] ** k, k
+    fails_with("11.power_law", inner, "two points")

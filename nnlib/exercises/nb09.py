@@ -76,6 +76,16 @@ def _momentum_plain(w, v, grad, eta, mu):
     return w - eta * grad, v
 
 
+def _momentum_swapped(w, v, grad, eta, mu):
+    v = mu * v - eta * grad
+    return v, w + v                             # (v, w) instead of (w, v)
+
+
+def _momentum_mu_on_grad(w, v, grad, eta, mu):
+    v = v - mu * eta * grad                     # mu multiplies the new step, not the old velocity
+    return w + v, v
+
+
 def _momentum_traj(f, steps):
     """Run f from v = 0 through a fixed sequence of gradients; return the weights after each step."""
     w, v, ws = steps["w0"].copy(), np.zeros_like(steps["w0"]), []
@@ -105,6 +115,8 @@ def _momentum_cases():
     (_momentum_no_friction, "friction"),
     (_momentum_nesterov, "nesterov"),
     (_momentum_plain, "without momentum"),
+    (_momentum_swapped, "(w, v)"),
+    (_momentum_mu_on_grad, "old velocity"),
 ])
 def _check_momentum_step(f):
     for case in _momentum_cases():
@@ -122,7 +134,11 @@ def _check_momentum_step(f):
                 (_momentum_nesterov, "That is Nesterov's look-ahead step (w + mu*v - eta*grad). Here write "
                                      "the heavy-ball step: w <- w + v with v <- mu*v - eta*grad."),
                 (_momentum_plain, "Your weights move exactly as without momentum: the velocity v is not "
-                                  "used. v <- mu*v - eta*grad, then w <- w + v.")):
+                                  "used. v <- mu*v - eta*grad, then w <- w + v."),
+                (_momentum_swapped, "Right step, wrong order of the results: return (w, v), the new weights "
+                                    "first, then the new velocity."),
+                (_momentum_mu_on_grad, "mu multiplies the old velocity (the share of it that is kept), not "
+                                       "the new step: v <- mu*v - eta*grad.")):
             if close(got, _momentum_traj(wrong, case)):
                 raise Hint(hint)
         raise Hint(f"After a few steps (eta = {case['eta']}, mu = {case['mu']}, starting from v = 0) your "
@@ -182,6 +198,22 @@ def _cos_no_half(t, eta, T, warmup):
     return eta * (t + 1) / warmup if t < warmup else eta * math.cos(math.pi * (t - warmup) / (T - warmup))
 
 
+def _warm_one_too_long(t, eta, T, warmup):
+    return eta * (t + 1) / warmup if t <= warmup else warmup_cosine(t, eta, T, warmup)
+
+
+def _cos_zero_at_T_minus_1(t, eta, T, warmup):
+    if t < warmup:
+        return eta * (t + 1) / warmup
+    return 0.5 * eta * (1 + math.cos(math.pi * min(1.0, (t - warmup) / (T - warmup - 1))))
+
+
+def _cos_one_late(t, eta, T, warmup):
+    if t < warmup:
+        return eta * (t + 1) / warmup
+    return 0.5 * eta * (1 + math.cos(math.pi * (t - warmup + 1) / (T - warmup + 1)))
+
+
 def _no_warmup(t, eta, T, warmup):
     return 0.5 * eta * (1 + math.cos(math.pi * t / T))
 
@@ -196,6 +228,9 @@ def _warmup_cases():
     (_cos_wrong_length, "T - warmup"),
     (_cos_no_half, "1 + cos"),
     (_no_warmup, "warm-up"),
+    (_warm_one_too_long, "one epoch too long"),
+    (_cos_zero_at_T_minus_1, "one epoch early"),
+    (_cos_one_late, "one epoch late"),
 ])
 def _check_warmup(f):
     for eta, T, W in _warmup_cases():
@@ -221,7 +256,13 @@ def _check_warmup(f):
                 (_cos_no_half, "The cosine part should glide from eta to 0: 0.5 * eta * (1 + cos(...)). "
                                "Without the 1 + and the 0.5 it ends at -eta."),
                 (_no_warmup, "That is the plain cosine of the table: the warm-up is missing. The first "
-                             "warmup epochs climb: eta * (t + 1) / warmup.")):
+                             "warmup epochs climb: eta * (t + 1) / warmup."),
+                (_warm_one_too_long, "Off by one: your warm-up lasts one epoch too long (t <= warmup) and "
+                                     "overshoots eta. The warm-up is the epochs t < warmup: t = 0 .. warmup - 1."),
+                (_cos_zero_at_T_minus_1, "Off by one: your cosine reaches 0 one epoch early, at t = T - 1. It "
+                                         "runs over T - warmup epochs and reaches 0 at t = T."),
+                (_cos_one_late, "Off by one: your cosine starts one epoch late (below eta at t = warmup). "
+                                "Its own clock is t - warmup, which is 0 at t = warmup.")):
             if close(got, [wrong(t, eta, T, W) for t in range(T + 1)]):
                 raise Hint(hint)
         bad = next(t for t in range(T + 1) if not close(got[t], want[t]))
@@ -270,7 +311,8 @@ def _best_hard_coded(values, etas, batch_sizes):
 
 def _grid_cases():
     """Fresh grids, never shown in the notebook: other shapes, NaN cells (diverged runs, also one
-    before the best cell), a tie for the best, negative values (a cost-like score)."""
+    before the best cell), a tie for the best, a grid of poor accuracies. Accuracies stay in [0, 1],
+    as the exercise says, so a loop started at best = 0 (NaN-safe: NaN > best is False) is right."""
     rng = np.random.default_rng(909)
     cases = []
     for shape in ((3, 4), (4, 3), (2, 5)):
@@ -282,7 +324,9 @@ def _grid_cases():
     tie[0, 2] = tie[2, 1] = 0.95
     tie[1, 1] = np.nan
     cases.append(tie)
-    cases.append(-rng.uniform(0.1, 2.0, size=(3, 2)).round(3))
+    low = rng.uniform(0.05, 0.3, size=(3, 2)).round(3)   # a poor grid: every accuracy low
+    low[1, 0] = np.nan
+    cases.append(low)
     etas = [[0.02, 0.2, 2.0, 20.0, 200.0], [0.01, 0.03, 0.1, 0.3, 1.0]]
     sizes = [[8, 32, 128, 512, 2048], [5, 25, 100, 400, 1600]]
     return [(v, etas[k % 2][:v.shape[0]], sizes[k % 2][:v.shape[1]]) for k, v in enumerate(cases)]
@@ -297,10 +341,13 @@ def _grid_cases():
     (_best_hard_coded, "this grid"),
 ])
 def _check_best_cell(f):
-    for values, etas, sizes in _grid_cases():
+    for case, (values, etas, sizes) in enumerate(_grid_cases()):
         got = f(values.copy(), list(etas), list(sizes))
-        if got is None:
+        if got is None and case == 0:
             raise NotImplementedError  # the template's `...` body: not attempted yet
+        if got is None:
+            raise Hint(f"Your function returned None for this grid:\n{values}\nIt must return a pair "
+                       "(eta, batch_size) for every grid, also one whose accuracies are all low.")
         try:
             got = tuple(got)
         except TypeError:

@@ -134,6 +134,9 @@ def _l1_common_mistakes(got, w, g, eta, lam, prox_hint):
              "Check the sign: the step should move each weight towards 0, so subtract η·λ·sgn(w)."),
             (lambda: w - eta * lam * np.sign(w),
              "The data's gradient is missing: the step is -η·nabla_C0 plus L1's pull -η·λ·sgn(w)."),
+            (lambda: w - eta * lam * np.where(w >= 0, 1.0, -1.0) - eta * g,
+             "Nearly: at w = 0 exactly, sgn(0) = 0 (np.sign(0) is 0), so a weight at 0 gets no pull; "
+             "yours pulls it to -η·λ. Use np.sign(w)."),
             (lambda: l1_prox_step(w, g, eta, lam), prox_hint)):
         if close(got, wrong()):
             return hint
@@ -146,6 +149,7 @@ def _l1_common_mistakes(got, w, g, eta, lam, prox_hint):
     (lambda w, g, eta, lam: w - lam * np.sign(w) - eta * g, "eta"),
     (lambda w, g, eta, lam: w + eta * lam * np.sign(w) - eta * g, "towards 0"),
     (lambda w, g, eta, lam: w - eta * lam * np.sign(w), "data's gradient"),
+    (lambda w, g, eta, lam: w - eta * lam * np.where(w >= 0, 1.0, -1.0) - eta * g, "sgn(0) = 0"),
     (l1_prox_step, "clipped"),
 ])
 def _check_l1_step(f):
@@ -277,6 +281,26 @@ def _es_ties_improve(val_costs, patience):
     return best, len(val_costs)
 
 
+def _es_one_late(val_costs, patience):
+    best_cost, best = float("inf"), 0
+    for epoch, cost in enumerate(val_costs, start=1):
+        if cost < best_cost:
+            best_cost, best = cost, epoch
+        if epoch - best > patience:                 # waits patience + 1 epochs
+            return best, epoch
+    return best, len(val_costs)
+
+
+def _es_one_early(val_costs, patience):
+    best_cost, best = float("inf"), 0
+    for epoch, cost in enumerate(val_costs, start=1):
+        if cost < best_cost:
+            best_cost, best = cost, epoch
+        if epoch - best >= patience - 1 and epoch > best:   # waits patience - 1 epochs
+            return best, epoch
+    return best, len(val_costs)
+
+
 def _es_max(val_costs, patience):
     return early_stopping([-c for c in val_costs], patience)
 
@@ -298,6 +322,8 @@ def _es_cases():
     (_es_global_min, "future"),
     (_es_ties_improve, "tie"),
     (_es_max, "lowest"),
+    (_es_one_late, "one epoch too late"),
+    (_es_one_early, "one epoch too early"),
 ])
 def _check_early_stop(f):
     for costs, patience in _es_cases():
@@ -321,6 +347,12 @@ def _check_early_stop(f):
                                  "a new best."),
                 (_es_ties_improve, "A tie with the best cost is not an improvement: keep the first epoch "
                                    "that reached it (fit compares with <), or a flat curve never stops."),
+                (_es_one_late, "Off by one: you stop one epoch too late, after patience + 1 epochs without "
+                               "a new best. With best epoch 5 and patience 3, epochs 6, 7 and 8 bring nothing "
+                               "new: stop at 8 (epoch - best >= patience)."),
+                (_es_one_early, "Off by one: you stop one epoch too early, after patience - 1 epochs without "
+                                "a new best. With best epoch 5 and patience 3, wait through epochs 6, 7 and 8: "
+                                "stop at 8 (epoch - best >= patience)."),
                 (_es_global_min, "You looked into the future: the lowest cost of the whole list may come "
                                  "after training has already stopped. Walk through the epochs in order and "
                                  "stop as soon as `patience` epochs bring no new best.")):

@@ -55,6 +55,18 @@ def _first_last(n, err):
     return float(err[0] * n[0] ** k), float(k)
 
 
+def _two_inner(n, err):
+    o = np.argsort(n)
+    i, j = o[1], o[-2]
+    k = -(np.log(err[j]) - np.log(err[i])) / (np.log(n[j]) - np.log(n[i]))
+    return float(err[i] * n[i] ** k), float(k)
+
+
+def _c_not_exp(n, err):
+    slope, intercept = np.polyfit(np.log(n), np.log(err), 1)
+    return float(intercept), float(-slope)
+
+
 def _semi_log(n, err):
     slope, intercept = np.polyfit(n, np.log(err), 1)
     return float(np.exp(intercept)), float(-slope)
@@ -67,6 +79,8 @@ def _semi_log(n, err):
     (_two_endpoints, "two points"),
     (_first_last, "two points"),
     (_semi_log, "log of both"),
+    (_two_inner, "two points"),
+    (_c_not_exp, "np.exp"),
 ])
 def _check_power_law(f):
     for n, err in _power_law_cases():
@@ -88,9 +102,12 @@ def _check_power_law(f):
         if close(k, k_want, rtol=1e-4) and close(c, np.exp(np.log10(c_want)), rtol=1e-4):
             raise Hint("k is right, c is not: you fitted log10 but undid it with exp. Use the same base "
                        "both ways (np.log with np.exp, or np.log10 with 10 ** ...).")
-        for two in (_two_endpoints, _first_last):
-            c2, k2 = two(n, err)
-            if close(k, k2, rtol=1e-3):
+        ln, le = np.log(n), np.log(err)
+        pair_slopes = [-(le[j] - le[i]) / (ln[j] - ln[i])
+                       for i in range(len(n)) for j in range(i + 1, len(n))]
+        if close(k, k_want, rtol=1e-4) and close(c, np.log(c_want), rtol=1e-4):
+            raise Hint("k is right, c is not: the intercept of the line is log c, so c = np.exp(intercept).")
+        if any(close(k, k2, rtol=1e-3) for k2 in pair_slopes):
                 raise Hint("Your k goes through two points only. Real learning curves scatter (seeds, "
                            "which digits), so two points give a slope that depends on their noise: fit "
                            "a least-squares line through all the points, np.polyfit(np.log(n), "
@@ -148,8 +165,12 @@ _KEEP = {"shift", "small rotation", "thicker", "noise"}
     (sorted(_KEEP | {"mirror"}), "mirror"),
     (["shift"], "slant"),
     (sorted(_KEEP | {"colour"}), "not one of"),
+    ("shift, small rotation, thicker, noise", "list of names"),
 ])
 def _check_label_preserving(answer):
+    if isinstance(answer, str):
+        raise Hint(f"Give a list of names, e.g. [\"shift\", ...], not one string {answer!r}: a string "
+                   "would be read letter by letter.")
     chosen = {str(a).strip().lower() for a in answer}
     unknown = chosen - set(CHANGES)
     if unknown:
