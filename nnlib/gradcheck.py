@@ -28,14 +28,16 @@ def relative_error(analytic, numeric):
     return 0.0 if scale == 0 else float(diff / scale)
 
 
-def gradcheck(net, X, y, l2=0.0, l1=0.0, eps=1e-5):
+def gradcheck(net, X, y, l2=0.0, l1=0.0, eps=1e-5, dropout_masks=None):
     """The largest relative error between backprop's gradient and central differences, over
-    every weight matrix and bias vector of `net`. Below about 1e-7 (in float64) means agreement."""
+    every weight matrix and bias vector of `net`. Below about 1e-7 (in float64) means agreement.
+    dropout_masks: check the thinned network those masks make (net.dropout_masks(len(X), p)):
+    backprop's gradient against differences of that same network's cost."""
     if net.dtype != np.float64:
         raise ValueError("gradcheck needs a float64 network (dtype=np.float64): in float32 the "
                          "finite differences are too coarse to compare.")
-    nabla_w, nabla_b = net.backprop(X, y, l2=l2, l1=l1)
-    cost = lambda: net.cost(X, y, l2=l2, l1=l1)
+    nabla_w, nabla_b = net.backprop(X, y, l2=l2, l1=l1, dropout_masks=dropout_masks)
+    cost = lambda: net.cost(X, y, l2=l2, l1=l1, dropout_masks=dropout_masks)
     errors = [relative_error(g, numerical_gradient(cost, p, eps))
               for g, p in zip(nabla_w + nabla_b, net.weights + net.biases)]
     return max(errors)

@@ -7,6 +7,7 @@ Notation (the same as the notebooks):
 A batch X holds one example per row, shape (n_examples, n_inputs), so in code a layer reads
 `z = a @ w.T + b`: that is z = w a + b for every row at once (and for a single 1-D x too).
 """
+import numbers
 import operator
 import os
 import tempfile
@@ -72,24 +73,79 @@ class Network:
             a.append(sigma(z[-1]))
         return z, a
 
+    # ---- dropout: a thinned network for one step ------------------------------------------
+    def dropout_masks(self, n, p, rng=None):
+        """Inverted-dropout masks for a batch of n examples: one array (n, neurons) per hidden
+        layer, each entry 0 (the neuron is dropped for that example, with probability p) or
+        1 / (1 - p) (it stays, scaled up so that each neuron's expected activation is unchanged).
+        rng: a np.random.Generator or a seed."""
+        if not (isinstance(p, numbers.Real) and not isinstance(p, (bool, np.bool_)) and 0 <= p < 1):
+            raise ValueError(f"dropout must be a probability in [0, 1), like 0.5 (0 switches it off); "
+                             f"got {p!r}. It is the chance that a hidden neuron is dropped.")
+        if len(self.sizes) < 3:
+            raise ValueError(f"dropout drops hidden neurons, and the network {self.sizes} has no hidden "
+                             "layer: add one (e.g. Network([n_in, 30, n_out])) or leave dropout at 0.")
+        rng = np.random.default_rng(rng)
+        keep = self.dtype.type(1 / (1 - p))
+        return [(rng.random((n, size)) >= p) * keep for size in self.sizes[1:-1]]
+
+    def _trace_dropout(self, x, masks):
+        """The forward pass of the thinned network: each hidden layer's activation a[l+1] =
+        sigma(z[l]) is multiplied by its mask before the next layer sees it. Returns (z, a, seen):
+        a as in _trace (sigma(z), unmasked), seen[l] the input layer l really got (seen[0] = x,
+        seen[l] = a[l] * mask, seen[L] = the output)."""
+        z, a, seen = [], [x], [x]
+        for l, (w, b, sigma) in enumerate(zip(self.weights, self.biases, self.sigmas)):
+            z.append(seen[-1] @ w.T + b)
+            a.append(sigma(z[-1]))
+            seen.append(a[-1] * masks[l] if l < len(masks) else a[-1])
+        return z, a, seen
+
+    def _check_masks(self, masks, n):
+        hidden = self.sizes[1:-1]
+        want = ", ".join(f"({n}, {s})" for s in hidden)
+        if not isinstance(masks, (list, tuple)) or len(masks) != len(hidden):
+            raise ValueError(f"dropout_masks must be a list of {len(hidden)} arrays, one per hidden layer, "
+                             f"of shapes {want or 'none: this network has no hidden layer'}; "
+                             "make them with net.dropout_masks(len(X), p, rng).")
+        out = []
+        for l, (m, s) in enumerate(zip(masks, hidden)):
+            m = np.asarray(m, dtype=self.dtype)
+            if m.shape != (n, s) or not np.all(np.isfinite(m)):
+                raise ValueError(f"dropout mask {l} has shape {m.shape} (or holds NaN/inf), but hidden "
+                                 f"layer {l + 1} needs ({n}, {s}): one row per example, one entry per "
+                                 "neuron. Make the masks with net.dropout_masks(len(X), p, rng).")
+            out.append(m)
+        return out
+
     # ---- backpropagation --------------------------------------------------------------------
-    def backprop(self, X, y, l2=0.0, l1=0.0, return_deltas=False):
+    def backprop(self, X, y, l2=0.0, l1=0.0, return_deltas=False, dropout_masks=None):
         """Gradient of the mean cost over the batch: (nabla_w, nabla_b), shaped like weights and
-        biases; with return_deltas=True also every layer's delta (one row per example)."""
+        biases; with return_deltas=True also every layer's delta (one row per example).
+        dropout_masks: the gradient of the thinned network those masks make (see
+        dropout_masks()); cost(X, y, dropout_masks=...) is that network's cost."""
         x, y = self.check_inputs(X, batch=True), self.targets(y, len(X))
-        nabla_w, nabla_b, delta, _ = self._backprop(x, y, l2, l1)
+        masks = None if dropout_masks is None else self._check_masks(dropout_masks, len(x))
+        nabla_w, nabla_b, delta, _ = self._backprop(x, y, l2, l1, masks)
         return (nabla_w, nabla_b, delta) if return_deltas else (nabla_w, nabla_b)
 
-    def _backprop(self, x, y, l2=0.0, l1=0.0):
+    def _backprop(self, x, y, l2=0.0, l1=0.0, masks=None):
         """The four equations of backpropagation, vectorized over the batch. Also returns the
-        batch's cost, which the forward pass gives for free."""
-        z, a = self._trace(x)
+        batch's cost, which the forward pass gives for free. masks: dropout (see _trace_dropout)."""
+        if masks is None:
+            z, a = self._trace(x)
+        else:
+            z, a, seen = self._trace_dropout(x, masks)
         w, L = self.weights, len(self.weights)
         n = len(x)  # the batch size: BP3 and BP4 average over the examples of the batch
         delta = [None] * L
         delta[-1] = self.cost_fn.delta(z[-1], a[-1], y, self.output)                  # (BP1)
         for l in range(L - 2, -1, -1):
             delta[l] = (delta[l + 1] @ w[l + 1]) * self.hidden.prime(z[l], a[l + 1])  # (BP2)
+            if masks is not None:
+                delta[l] *= masks[l]  # (dropout) a dropped neuron passes no error back
+        if masks is not None:
+            a = seen  # (dropout) BP4 takes what each layer was given: the thinned activations
         nabla_b = [d.sum(axis=0) / n for d in delta]                                   # (BP3)
         nabla_w = [(d.T / n) @ a_in for d, a_in in zip(delta, a)]                      # (BP4)
         # (dividing the small delta by n, not the big product, saves a pass over the weights)
@@ -104,9 +160,14 @@ class Network:
         return nabla_w, nabla_b, delta, cost
 
     # ---- cost and evaluation ----------------------------------------------------------------
-    def cost(self, X, y, l2=0.0, l1=0.0):
-        """Mean cost over the examples, plus l2/2 * sum(w^2) + l1 * sum(|w|) if asked."""
-        a = self._feedforward(self.check_inputs(X, batch=True))
+    def cost(self, X, y, l2=0.0, l1=0.0, dropout_masks=None):
+        """Mean cost over the examples, plus l2/2 * sum(w^2) + l1 * sum(|w|) if asked.
+        dropout_masks: the cost of the thinned network those masks make (see dropout_masks())."""
+        x = self.check_inputs(X, batch=True)
+        if dropout_masks is None:
+            a = self._feedforward(x)
+        else:
+            a = self._trace_dropout(x, self._check_masks(dropout_masks, len(x)))[2][-1]
         return float(self.cost_fn.value(a, self.targets(y, len(a)), self.output) + self.penalty(l2, l1))
 
     def penalty(self, l2=0.0, l1=0.0):

@@ -1,5 +1,6 @@
-"""Training: stochastic gradient descent on mini-batches, with optional momentum, learning-rate
-schedules, L2/L1 regularisation, early stopping and a per-step callback.
+"""Training: stochastic gradient descent on mini-batches, with optional momentum (or RMSProp,
+Adam), learning-rate schedules, L2/L1 regularisation, dropout, early stopping and a per-step
+callback.
 
 One step:   w <- w - eta * dC/dw,   b <- b - eta * dC/db   (the gradient of one mini-batch)
 One epoch:  shuffle the training set, cut it into mini-batches, take one step per batch.
@@ -42,7 +43,11 @@ class History:
         return f"History({len(self.epoch)} epochs, {len(self.step_cost)} steps, last={last})"
 
 
-# ---- optimizer --------------------------------------------------------------------------------
+# ---- optimizers: SGD (with momentum), and its relatives RMSProp and Adam --------------------
+# Every optimizer has the same protocol: step(params, grads, eta, overwrite_grads=False) updates
+# the parameter arrays in place, given the gradient g of each; eta is the learning rate (a
+# schedule's value of the epoch when fit() calls it). An optimizer keeps its state (velocity,
+# running means) between steps and between calls of fit(): give fit() a new one to start afresh.
 class SGD:
     """Gradient descent steps, optionally with momentum (a velocity v that remembers past steps):
         plain:     p <- p - eta * g
@@ -57,6 +62,9 @@ class SGD:
         if nesterov and momentum == 0:
             raise ValueError("nesterov=True needs a momentum above 0, e.g. momentum=0.9.")
         self.mu, self.nesterov, self.velocity = float(momentum), bool(nesterov), None
+
+    def __repr__(self):
+        return f"SGD(momentum={self.mu:g}" + (", nesterov=True)" if self.nesterov else ")")
 
     def step(self, params, grads, eta, overwrite_grads=False):
         """Update every parameter array in place.
@@ -73,12 +81,11 @@ class SGD:
 
     def _apply(self, params, eta_grads):
         """The step, given eta * g for every parameter."""
-        if self.mu and self.velocity is None:
-            self.velocity = [np.zeros_like(p) for p in params]
         if not self.mu:
             for p, eta_g in zip(params, eta_grads):
                 p -= eta_g                        # p <- p - eta * g
             return
+        self.velocity = _state(self.velocity, params, self)
         for p, v, eta_g in zip(params, self.velocity, eta_grads):
             v *= self.mu
             v -= eta_g                            # v <- mu * v - eta * g
@@ -86,6 +93,94 @@ class SGD:
                 p += self.mu * v - eta_g          # p <- p + mu * v - eta * g
             else:
                 p += v                            # p <- p + v
+
+
+class RMSProp:
+    """Momentum's relative that scales instead of remembering: each parameter's step is divided
+    by a running root-mean-square of its own gradient, so steep directions take small steps and
+    flat ones large steps (Hinton's lecture 6e). For every parameter p with gradient g:
+        s <- rho * s + (1 - rho) * g^2              a running mean of g^2 (s starts at 0)
+        p <- p - eta * g / (sqrt(s) + eps)          eps keeps the division finite where s = 0
+    A good eta is much smaller than plain SGD's: about 1e-3.
+    """
+
+    def __init__(self, rho=0.9, eps=1e-8):
+        self.rho = _check_fraction(rho, "rho", "RMSProp", 0.9)
+        self.eps = _check_eps(eps, "RMSProp")
+        self.s = None
+
+    def __repr__(self):
+        return f"RMSProp(rho={self.rho:g}, eps={self.eps:g})"
+
+    def step(self, params, grads, eta, overwrite_grads=False):
+        """Update every parameter array in place (grads are never changed; overwrite_grads is
+        accepted for the common protocol)."""
+        self.s = _state(self.s, params, self)
+        for p, g, s in zip(params, grads, self.s):
+            s *= self.rho
+            s += (1 - self.rho) * g * g               # s <- rho * s + (1 - rho) * g^2
+            p -= eta * g / (np.sqrt(s) + self.eps)    # p <- p - eta * g / (sqrt(s) + eps)
+
+
+class Adam:
+    """Momentum and RMSProp together (Kingma & Ba 2015), each running mean corrected for its
+    start at zero. For every parameter p with gradient g, at step t = 1, 2, 3, ...:
+        m <- beta1 * m + (1 - beta1) * g            a running mean of g: momentum's velocity
+        s <- beta2 * s + (1 - beta2) * g^2          a running mean of g^2, as in RMSProp
+        m_hat = m / (1 - beta1^t)                   bias correction: m and s start at 0, so
+        s_hat = s / (1 - beta2^t)                   early on they are too small by these factors
+        p <- p - eta * m_hat / (sqrt(s_hat) + eps)
+    (Kingma & Ba call s "v"; here v is momentum's velocity.) A good eta is about 1e-3.
+    """
+
+    def __init__(self, beta1=0.9, beta2=0.999, eps=1e-8):
+        self.beta1 = _check_fraction(beta1, "beta1", "Adam", 0.9)
+        self.beta2 = _check_fraction(beta2, "beta2", "Adam", 0.999)
+        self.eps = _check_eps(eps, "Adam")
+        self.m, self.s, self.t = None, None, 0
+
+    def __repr__(self):
+        return f"Adam(beta1={self.beta1:g}, beta2={self.beta2:g}, eps={self.eps:g})"
+
+    def step(self, params, grads, eta, overwrite_grads=False):
+        """Update every parameter array in place (grads are never changed; overwrite_grads is
+        accepted for the common protocol)."""
+        self.m, self.s = _state(self.m, params, self), _state(self.s, params, self)
+        self.t += 1
+        for p, g, m, s in zip(params, grads, self.m, self.s):
+            m *= self.beta1
+            m += (1 - self.beta1) * g                 # m <- beta1 * m + (1 - beta1) * g
+            s *= self.beta2
+            s += (1 - self.beta2) * g * g             # s <- beta2 * s + (1 - beta2) * g^2
+            m_hat = m / (1 - self.beta1 ** self.t)
+            s_hat = s / (1 - self.beta2 ** self.t)
+            p -= eta * m_hat / (np.sqrt(s_hat) + self.eps)
+
+
+def _state(state, params, optimizer):
+    """An optimizer's per-parameter arrays: zeros shaped like the parameters at the first step,
+    then the same arrays, as long as the parameters keep their shapes."""
+    if state is None:
+        return [np.zeros_like(p) for p in params]
+    if [s.shape for s in state] != [p.shape for p in params]:
+        raise ValueError(f"this {type(optimizer).__name__} already holds state (running means or a "
+                         "velocity) for parameters of other shapes: it belongs to another network. "
+                         f"Give each network (and each fresh start) its own, e.g. {type(optimizer).__name__}().")
+    return state
+
+
+def _check_fraction(value, name, where, example):
+    if not (_is_number(value) and 0.0 <= value < 1.0):
+        raise ValueError(f"{where}'s {name} (how much of the running mean each step keeps) must be a "
+                         f"number in [0, 1), like {example}; got {name}={value!r}.")
+    return float(value)
+
+
+def _check_eps(eps, where):
+    if not (_is_number(eps) and math.isfinite(eps) and eps > 0):
+        raise ValueError(f"{where}'s eps must be a small positive number, like 1e-8 (it keeps the "
+                         f"division by sqrt(s) finite); got eps={eps!r}.")
+    return float(eps)
 
 
 def _is_number(x):
@@ -134,13 +229,20 @@ SCHEDULES = {"constant": constant, "step": step_decay, "exponential": exponentia
 
 # ---- the training loop ------------------------------------------------------------------------
 def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=False,
-        l2=0.0, l1=0.0, validation=None, patience=None, augment=None, shuffle=True,
-        callback=None, track=False, evaluate=True, progress=True, seed=0):
+        optimizer=None, l2=0.0, l1=0.0, dropout=0.0, validation=None, patience=None, augment=None,
+        shuffle=True, callback=None, track=False, evaluate=True, progress=True, seed=0):
     """Train `net` in place by mini-batch stochastic gradient descent; return a History.
 
     eta: the learning rate, or a schedule (a function of the epoch, e.g. cosine(0.5, 30)).
     batch_size: examples per step (None: the whole training set, plain gradient descent).
+    momentum, nesterov: plain SGD's settings (see SGD).
+    optimizer: instead, an optimizer object such as Adam(), RMSProp() or SGD(momentum=0.9);
+        None means SGD(momentum, nesterov). eta stays the learning rate it is given.
     l2, l1: add l2/2 * sum(w^2) + l1 * sum(|w|) to the cost (weight decay; sparsity).
+    dropout: during training, drop each hidden neuron with this probability, independently for
+        every example of every step, and scale the survivors by 1 / (1 - dropout) (inverted
+        dropout; see Network.dropout_masks). Evaluation, predict and cost use the whole network.
+        step_cost is then the cost of each step's thinned network.
     validation: (X_val, y_val), measured after every epoch.
     patience: stop when the validation cost has not improved for this many epochs, and
         restore the weights of the best epoch (early stopping).
@@ -177,10 +279,14 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be a function callback(net, info); got {callback!r}.")
     schedule = eta if callable(eta) else constant(eta)
+    optimizer = _optimizer(optimizer, momentum, nesterov)
+    if dropout:
+        net.dropout_masks(1, dropout, rng=0)  # checks the probability (and that there is a hidden layer)
+    elif not _is_number(dropout):
+        raise ValueError(f"dropout must be a probability in [0, 1), like 0.5 (0 switches it off); got {dropout!r}.")
     if validation is not None:
         x_val = net.check_inputs(validation[0], batch=True)
         y_val = net.targets(validation[1], len(x_val))
-    optimizer = SGD(momentum, nesterov)
     params = net.weights + net.biases  # the arrays themselves: steps update them in place
     rng = np.random.default_rng(seed)
     history, best = History(), (math.inf, None)
@@ -201,7 +307,8 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
                         x, yb = x_all[k:k + m], y_all[k:k + m]  # views, no copy
                     if augment is not None:
                         x = _augmented(augment, x, rng)
-                    nabla_w, nabla_b, _, cost = net._backprop(x, yb, l2, l1)
+                    masks = net.dropout_masks(len(x), dropout, rng) if dropout else None
+                    nabla_w, nabla_b, _, cost = net._backprop(x, yb, l2, l1, masks)
                     if not math.isfinite(cost):
                         raise TrainingDiverged(
                             f"training diverged in epoch {epoch + 1}, step {step + 1}: the cost became "
@@ -252,6 +359,23 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
         if bar is not None:
             bar.close()
     return _finish(history, start)
+
+
+def _optimizer(optimizer, momentum, nesterov):
+    """The optimizer fit() steps with: SGD(momentum, nesterov) unless one is given."""
+    if optimizer is None:
+        return SGD(momentum, nesterov)
+    if isinstance(momentum, (bool, np.bool_)) or momentum != 0 or nesterov:
+        raise ValueError(f"give momentum either to the optimizer or to fit(), not both: with "
+                         f"optimizer={optimizer!r}, leave fit's momentum and nesterov alone (write "
+                         "optimizer=SGD(momentum=0.9, nesterov=True) for SGD with momentum).")
+    if isinstance(optimizer, type):
+        raise ValueError(f"optimizer must be an optimizer object, not the class {optimizer.__name__}: "
+                         f"write optimizer={optimizer.__name__}() (with brackets).")
+    if not callable(getattr(optimizer, "step", None)):
+        raise ValueError(f"optimizer must be an object with a step(params, grads, eta) method, like "
+                         f"Adam(), RMSProp() or SGD(momentum=0.9); got {optimizer!r}.")
+    return optimizer
 
 
 def _augmented(augment, x, rng):
