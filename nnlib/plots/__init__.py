@@ -17,7 +17,7 @@ from .network import (digits, sigmoid_curve, network_activations, output_vs_targ
 from .descent import (cost_contours, path_style, descent_paths, curve_descent, gradient_ranking,
                       gradient_image, batch_size_paths, batch_size_tradeoff, downhill_arrows)
 from .activations import (chain_diagram, activation_pair, products_through_layers, grad_rms_grid,
-                          saturation_bars)
+                          saturation_bars, cost_per_step)
 from .generalisation import (train_validation_curves, weight_magnitudes, regularisation_sweep,
                              learning_curve, accuracy_curves)
 from .training import (per_epoch, confusion_counts, confusion_matrix, confident_mistakes,
