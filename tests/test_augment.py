@@ -143,3 +143,100 @@ def test_non_numeric_images_and_shifts_raise():
         translate(np.zeros((5, 784)), np.array([1, 2, 3]), 0)
     with pytest.raises(ValueError, match="dy must be one whole number"):
         translate(np.zeros((1, 784)), 0, np.array([1, 2]))
+
+
+# ---- smooth distortions: warp, affine_grid, elastic_field, distort, distorter ------------------
+from nnlib.augment import affine_grid, distort, distorter, elastic_field, warp  # noqa: E402
+
+
+def test_warp_identity_and_whole_pixel_moves_equal_translate():
+    X = blob_images(6, seed=3)
+    rows, cols = affine_grid(np.zeros(6))
+    np.testing.assert_allclose(warp(X, rows, cols), X, atol=1e-12)
+    for dx, dy in [(3, -2), (-1, 4), (0, 1)]:
+        rows, cols = affine_grid(0.0, 1.0, dx, dy)
+        rows, cols = np.repeat(rows, 6, axis=0), np.repeat(cols, 6, axis=0)
+        np.testing.assert_allclose(warp(X, rows, cols), translate(X, dx, dy), atol=1e-12)
+
+
+def test_quarter_turn_is_rot90_and_four_make_a_circle():
+    X = blob_images(4, seed=4)
+    rows, cols = affine_grid(np.full(4, 90.0))
+    turned = warp(X, rows, cols)
+    np.testing.assert_allclose(turned.reshape(-1, 28, 28), np.rot90(X.reshape(-1, 28, 28), 1, axes=(1, 2)),
+                               atol=1e-9)
+    back = X
+    for _ in range(4):
+        back = warp(back, rows, cols)
+    np.testing.assert_allclose(back, X, atol=1e-9)
+
+
+def test_half_pixel_move_averages_neighbours():
+    img = np.zeros((28, 28))
+    img[10, 10] = 1.0
+    rows, cols = affine_grid(0.0, 1.0, 0.5, 0.0)            # half a pixel to the right
+    out = warp(img.ravel(), rows[0], cols[0]).reshape(28, 28)
+    assert out[10, 10] == pytest.approx(0.5) and out[10, 11] == pytest.approx(0.5)
+    assert out.sum() == pytest.approx(1.0)
+
+
+def test_scaling_about_the_centre_and_blank_borders():
+    X = np.ones((1, 784))
+    rows, cols = affine_grid(0.0, 0.5)                        # half size: a border of blank paper
+    small = warp(X, rows, cols).reshape(28, 28)
+    assert small[0, 0] == 0 and small[13, 13] == pytest.approx(1.0)
+    assert np.allclose(small, small[::-1, ::-1])             # symmetric about the centre
+    with pytest.raises(ValueError, match="scale must be positive"):
+        affine_grid(0.0, 0.0)
+
+
+def test_small_turns_keep_most_of_the_ink_in_place():
+    (X, _), _ = __import__("nnlib").load_digits()
+    X = X[:50]
+    out = distort(X, 0, degrees=10, scale=0.1, shift=0)
+    assert out.shape == X.shape and out.dtype == X.dtype
+    corr = [np.corrcoef(a, b)[0, 1] for a, b in zip(X, out)]
+    assert min(corr) > 0.5 and not np.allclose(out, X)       # moved, but still the same digit
+    np.testing.assert_allclose(out.sum(axis=1), X.sum(axis=1), rtol=0.25)
+
+
+def test_distort_is_seeded_and_leaves_input_alone():
+    X = blob_images(8, seed=5)
+    before = X.copy()
+    a = distort(X, np.random.default_rng(9), elastic=1.5)
+    b = distort(X, np.random.default_rng(9), elastic=1.5)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(X, before)
+    assert not np.array_equal(a, distort(X, np.random.default_rng(10), elastic=1.5))
+    assert distort(X[0], 0).shape == (784,)
+    assert distort(X.astype(np.float32), 0).dtype == np.float32
+    np.testing.assert_allclose(distort(X, 0, degrees=0, scale=0, shift=0), X, atol=1e-12)
+
+
+def test_elastic_field_size_and_smoothness():
+    d_rows, d_cols = elastic_field(200, 0, alpha=1.5, sigma=4.0)
+    assert d_rows.shape == d_cols.shape == (200, 28, 28)
+    assert np.sqrt(np.mean(d_rows ** 2)) == pytest.approx(1.5, rel=1e-6)
+    # smooth: neighbouring pixels move almost together (white noise would give correlation 0)
+    r = np.corrcoef(d_rows[:, :, :-1].ravel(), d_rows[:, :, 1:].ravel())[0, 1]
+    assert r > 0.9
+    zero_rows, _ = elastic_field(3, 0, alpha=0.0)
+    assert np.all(zero_rows == 0)
+
+
+def test_distorter_for_fit_and_bad_settings():
+    from nnlib import Network, fit
+    aug = distorter(degrees=10, scale=0.1, shift=2, elastic=1.0)
+    assert "distorter" in aug.__name__
+    X = blob_images(40, seed=6)
+    y = np.arange(40) % 10
+    net = Network([784, 8, 10], hidden="relu", output="softmax", cost="cross_entropy", init="he", seed=0)
+    fit(net, X, y, epochs=1, batch_size=10, eta=0.1, augment=aug, progress=False)
+    for bad in (dict(degrees=-1), dict(scale=1.5), dict(shift="2"), dict(elastic=float("nan")),
+                dict(sigma=0), dict(degrees=True)):
+        with pytest.raises(ValueError):
+            distorter(**bad)
+    with pytest.raises(ValueError, match="rows and cols must have shape"):
+        warp(X[:2], np.zeros((3, 28, 28)), np.zeros((3, 28, 28)))
+    with pytest.raises(ValueError, match="784"):
+        distort(np.zeros((2, 28, 28)), 0)

@@ -4,6 +4,8 @@ import numpy as np
 from . import Hint, close, exercise
 
 _Z = np.array([-3.0, -1.0, -0.2, 0.0, 0.5, 2.0])
+_Z_GRID = np.array([[-0.7, 1.3, 0.0], [2.5, -4.0, 0.25]])      # a 2-D array: the shape must be kept
+_Z_FAR = np.array([-400.0, -25.0, 25.0, 400.0])                  # the flat ends: the slope is 0
 
 
 # ---- 08.tanh_prime ---------------------------------------------------------------------------
@@ -16,32 +18,46 @@ def tanh_prime(z):
     (lambda z: 1 - z ** 2, "tanh(z)"),
     (lambda z: np.tanh(z) * (1 - np.tanh(z)), "sigmoid"),
     (lambda z: 1 - np.tanh(z), "square"),
+    (lambda z: 1 - np.tanh(z ** 2), "square tanh(z)"),
+    (lambda z: np.array([1 - np.tanh(v) ** 2 for v in np.ravel(z)]), "shape"),
 ])
 def _check_tanh_prime(f):
-    got = f(_Z.copy())
-    if np.shape(got) != _Z.shape:
-        raise Hint(f"Work on a whole array at once (np.tanh works elementwise); got shape {np.shape(got)} "
-                   f"for an input of shape {_Z.shape}.")
-    if close(got, tanh_prime(_Z)):
-        return "tanh'(z) = 1 - tanh(z)^2: 1 at z = 0, four times the sigmoid's best."
-    if close(got, 1 - _Z ** 2):
-        raise Hint("Square tanh(z), not z: tanh'(z) = 1 - tanh(z)^2. (1 - z^2 even goes negative.)")
-    if close(got, np.tanh(_Z) * (1 - np.tanh(_Z))):
-        raise Hint("That is the sigmoid's pattern a(1 - a). For tanh the derivative is 1 - a^2 with a = tanh(z).")
-    if close(got, 1 - np.tanh(_Z)):
-        raise Hint("Nearly: square tanh(z) before subtracting: 1 - tanh(z)**2.")
-    raise Hint("Not yet. Hint: tanh'(z) = 1 - tanh(z)^2; check it is 1 at z = 0 and near 0 for large |z|.")
+    for Z in (_Z, _Z_GRID, _Z_FAR):
+        got = f(Z.copy())
+        if got is None:
+            raise NotImplementedError  # the template's body: not attempted yet
+        if np.shape(got) != Z.shape:
+            raise Hint(f"Work on a whole array at once and keep its shape (np.tanh works elementwise); got shape "
+                       f"{np.shape(got)} for an input of shape {Z.shape}.")
+        if close(got, tanh_prime(Z), atol=1e-12):
+            continue
+        if close(got, 1 - Z ** 2):
+            raise Hint("Square tanh(z), not z: tanh'(z) = 1 - tanh(z)^2. (1 - z^2 even goes negative.)")
+        if close(got, np.tanh(Z) * (1 - np.tanh(Z))):
+            raise Hint("That is the sigmoid's pattern a(1 - a). For tanh the derivative is 1 - a^2 with a = tanh(z).")
+        if close(got, 1 - np.tanh(Z)):
+            raise Hint("Nearly: square tanh(z) before subtracting: 1 - tanh(z)**2.")
+        if close(got, 1 - np.tanh(Z ** 2)):
+            raise Hint("The square belongs outside: square tanh(z), 1 - np.tanh(z)**2, not tanh(z**2).")
+        if not np.all(np.isfinite(got)):
+            raise Hint("For large |z| (like 400) your formula gives nan or inf. 1 - np.tanh(z)**2 stays finite "
+                       "(np.tanh(400) is exactly 1.0); formulas through np.exp(z) or np.cosh(z) overflow there.")
+        raise Hint("Not yet. Hint: tanh'(z) = 1 - tanh(z)^2; check it is 1 at z = 0 and near 0 for large |z|.")
+    return "tanh'(z) = 1 - tanh(z)^2: 1 at z = 0, four times the sigmoid's best, and 0 on the flat ends."
 
 
 # ---- 08.quarter: which derivative never exceeds 1/4 --------------------------------------------
 @exercise("08.quarter", solution="sigmoid", mistakes=[
     ("tanh", "tanh'(0) = 1"),
+    (0.25, "a name"),
     ("relu", "1 for every z > 0"),
     ("identity", "always 1"),
 ])
 def _check_quarter(answer):
-    name = str(answer).strip().lower()
-    if name == "sigmoid":
+    if not isinstance(answer, str):
+        raise Hint(f"Answer with a name, a string such as 'tanh', not {answer!r}.")
+    name = answer.strip().lower().replace("σ", "sigmoid")
+    if name in ("sigmoid", "logistic", "the sigmoid"):
         return "sigma'(z) = sigma(z)(1 - sigma(z)) <= 1/4, reached at z = 0 only."
     if name == "tanh":
         raise Hint("tanh'(0) = 1 - tanh(0)^2 = 1: tanh passes gradients through at full size near 0.")
@@ -62,10 +78,18 @@ def he_std(n_in):
     (lambda n_in: 2 / n_in, "square root"),
     (lambda n_in: np.sqrt(1 / n_in), "scaled"),
     (lambda n_in: 1.0, "normal"),
+    (lambda n_in: np.sqrt(n_in / 2), "upside down"),
+    (lambda n_in: np.sqrt(2) / n_in, "whole fraction"),
+    (lambda n_in: np.sqrt(2 / 784), "every layer"),
 ])
 def _check_he_std(f):
-    for n in (784, 30, 2):
+    for n in (50, 7, 1, 784, 1000):          # 784 and 1000 last: a constant sqrt(2/784) passes 784 only
         got = f(n)
+        if got is None:
+            raise NotImplementedError  # the template's body: not attempted yet
+        if np.ndim(got) != 0:
+            raise Hint(f"Return one number, the standard deviation for a layer with n_in inputs; you returned "
+                       f"an array of shape {np.shape(got)}.")
         if close(got, he_std(n)):
             continue
         if close(got, 2 / n):
@@ -74,7 +98,18 @@ def _check_he_std(f):
             raise Hint("That is the 'scaled' init, sqrt(1/n_in). He doubles the variance, because ReLU turns "
                        "off about half of the neurons: sqrt(2 / n_in).")
         if close(got, 1.0):
-            raise Hint("That is the 'normal' init (standard deviation 1, whatever n_in): with 784 inputs, z "
-                       "then has a spread of about sqrt(784 / 2), far too large. Divide by n_in inside a square root.")
+            raise Hint("That is the 'normal' init (standard deviation 1, whatever n_in): with 784 pixel inputs, "
+                       "z then has a spread of about 9 (the notebook's sqrt(784 * mean x^2)), far too large. "
+                       "Divide by n_in inside a square root.")
+        if close(got, np.sqrt(n / 2)):
+            raise Hint("Upside down: more inputs must mean SMALLER weights (z adds up n_in terms), so n_in goes "
+                       "in the denominator: np.sqrt(2 / n_in).")
+        if close(got, np.sqrt(2) / n):
+            raise Hint("The square root must cover the whole fraction: sqrt(2 / n_in), not sqrt(2) / n_in "
+                       "(the variance 2/n_in shrinks like 1/n_in, so the spread like 1/sqrt(n_in)).")
+        if close(got, np.sqrt(2 / 784)):
+            raise Hint("The value for 784 inputs only: every layer has its own n_in (30 for the hidden layers "
+                       "here). Use the argument: np.sqrt(2 / n_in).")
         raise Hint(f"For n_in = {n}, expected a standard deviation of {he_std(n):.4f}, got {got!r}.")
-    return f"He: std = sqrt(2/n_in) = {he_std(784):.4f} for 784 inputs, {he_std(30):.3f} for 30."
+    return (f"He: std = sqrt(2/n_in) = {he_std(784):.4f} for 784 inputs, {he_std(30):.3f} for 30: z keeps "
+            "about the size of its inputs, layer after layer.")

@@ -18,7 +18,7 @@ from .descent import (cost_contours, path_style, descent_paths, curve_descent, g
                       gradient_image, batch_size_paths, batch_size_tradeoff, downhill_arrows,
                       batch_color, batch_style, minibatch_gradients)
 from .activations import (chain_diagram, activation_pair, products_through_layers, grad_rms_grid,
-                          saturation_bars)
+                          saturation_bars, cost_per_step)
 from .generalisation import (train_validation_curves, weight_magnitudes, regularisation_sweep,
                              learning_curve, accuracy_curves, zeros_over_steps, train_test_learning_curve)
 from .training import (per_epoch, confusion_counts, confusion_matrix, confident_mistakes,

@@ -141,3 +141,21 @@ def saturation_bars(fractions, ylabel="fraction of neurons", title=None):
     ax.set_xticks(range(1, max(len(v) for v in fractions.values()) + 1))
     ax.legend(fontsize=10, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
+
+
+def cost_per_step(costs, guess=None, k=5, title=None, ylabel="training cost (mini-batch)"):
+    """The cost of every training step, one line per run: costs is a dict label -> one value per
+    step (History.step_cost), drawn as a running mean over k steps. guess: a cost to mark with a
+    dashed line, e.g. ln 10 = 2.30, what a softmax output that spreads its bets evenly pays."""
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    for i, (label, values) in enumerate(costs.items()):
+        values = np.asarray(values, dtype=float)
+        mean = np.convolve(values, np.ones(k), "full")[:len(values)] / np.minimum(np.arange(1, len(values) + 1), k)
+        ax.plot(np.arange(1, len(values) + 1), mean, color=color(i), linestyle=linestyle(i), linewidth=2,
+                label=label)
+    if guess is not None:
+        ax.axhline(guess, color="0.35", linestyle=(0, (2, 2)), linewidth=1.5,
+                   label=f"guessing: every digit 1/10 (cost {guess:.2f})")
+    ax.set(xlabel="step", ylabel=ylabel, title=title or "Training cost at every step", ylim=(0, None))
+    ax.legend(fontsize=10, loc="upper right")
+    return fig

@@ -72,13 +72,19 @@ def confusion_matrix(y_true, y_pred, n_classes=10, title=None):
 
 def confident_mistakes(X, y_true, outputs, n=12, ncols=6, title=None):
     """The n wrong answers the network was most sure of: each digit titled 'true → said' and
-    the output activation of the digit it said (its confidence). outputs: net.feedforward(X)."""
+    the output activation of the digit it said (its confidence). outputs: net.feedforward(X).
+
+    Softmax outputs (every row sums to 1) are probabilities and are shown as a percentage
+    ("p = 97%"); other outputs, such as sigmoids, are not, and are shown as the activation
+    itself ("a = 0.99"), so a sigmoid's 0.99 is never read as "99 % sure"."""
     X, y_true, outputs = np.asarray(X, dtype=float), np.asarray(y_true), np.asarray(outputs, dtype=float)
     if outputs.ndim != 2 or len(outputs) != len(X) or len(y_true) != len(X):
         raise ValueError(f"X, y_true and outputs need one row per example: got {len(X)}, {len(y_true)} "
                          f"and outputs of shape {outputs.shape}. Pass outputs=net.feedforward(X).")
     said = outputs.argmax(axis=1)
     confidence = outputs.max(axis=1)
+    probabilities = len(outputs) > 0 and bool(np.allclose(outputs.sum(axis=1), 1.0, atol=1e-4))
+    shown = (lambda c: f"p = {c:.0%}") if probabilities else (lambda c: f"a = {c:.2f}")
     wrong = np.flatnonzero(said != y_true)
     order = wrong[np.argsort(-confidence[wrong], kind="stable")][:n]
     if len(order) == 0:
@@ -100,12 +106,12 @@ def confident_mistakes(X, y_true, outputs, n=12, ncols=6, title=None):
             continue
         i = order[k]
         ax.imshow(X[i].reshape(28, 28), cmap=CMAP_DIGIT, vmin=0, vmax=1)
-        ax.set_title(f"{y_true[i]} → {said[i]}\n{confidence[i]:.0%}", fontsize=13, pad=3,
+        ax.set_title(f"{y_true[i]} → {said[i]}\n{shown(confidence[i])}", fontsize=13, pad=3,
                      color=COLORS["vermillion"])
         for spine in ax.spines.values():
             spine.set(visible=True, color=COLORS["vermillion"], linewidth=2, linestyle="--")
-    fig.suptitle(title or "Confidently wrong: true → the network's answer, and its output activation",
-                 fontsize=13)
+    what = "its probability" if probabilities else "its output activation"
+    fig.suptitle(title or f"Confidently wrong: true → the network's answer, and {what}", fontsize=13)
     fig.indices = order  # which examples are shown (for tests and readers)
     return fig
 

@@ -24,7 +24,8 @@ class DepthStudy:
     Every network has a softmax output with the cross-entropy cost, so the output layer learns
     the same way whatever the hidden activation: differences come from the hidden layers.
     run(activation, init, depth) returns a dict with the History (or the TrainingDiverged
-    message); runs are cached, so asking again costs nothing.
+    message) and the trained network ("net"; None if training diverged); runs are cached, so
+    asking again costs nothing.
     """
 
     def __init__(self, X=None, y=None, n_train=1000, width=30, epochs=3, batch_size=20, eta=0.1, seed=0):
@@ -61,9 +62,9 @@ class DepthStudy:
                 history = fit(net, self.X, self.y, epochs=self.epochs, batch_size=self.batch_size,
                               eta=self.eta, track=True, progress=False, seed=self.seed)
                 self.runs[key] = {"history": history, "diverged": None,
-                                  "grad_rms": np.array(history.grad_rms)}
+                                  "grad_rms": np.array(history.grad_rms), "net": net}
             except TrainingDiverged as e:
-                self.runs[key] = {"history": e.history, "diverged": str(e), "grad_rms": None}
+                self.runs[key] = {"history": e.history, "diverged": str(e), "grad_rms": None, "net": None}
         return self.runs[key]
 
     def precompute(self, activations=ACTIVATIONS, inits=INITS, depths=range(1, MAX_DEPTH + 1)):
