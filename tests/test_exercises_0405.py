@@ -437,3 +437,27 @@ SMALL_RIGHT = [
 @pytest.mark.parametrize("name, f", SMALL_RIGHT, ids=[f"{n} #{i}" for i, (n, _) in enumerate(SMALL_RIGHT)])
 def test_small_exercises_accept_other_correct_forms(name, f):
     assert check(name, f).passed
+
+
+@pytest.mark.parametrize("highlight", ["w", "b", "a", "w_prev"])
+def test_chain_diagram_link_labels_cross_no_arrow(highlight):
+    """Review: the grey arrow from w^(L) ran through the label of the link a^(L-1) -> z^(L) (in the
+    'a' and 'w_prev' pictures). No coloured link label may touch any arrow's line."""
+    import matplotlib
+    matplotlib.use("Agg")
+    from nnlib import plots
+    fig = plots.chain_diagram(highlight)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    arrows = [t for t in ax.texts if getattr(t, "arrow_patch", None) is not None]
+    labels = [t for t in ax.texts if t.get_text().startswith("$\\") and getattr(t, "arrow_patch", None) is None]
+    assert labels
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        for arrow in arrows:   # sample the straight line from tail to head, in display coordinates
+            tail, head = ax.transData.transform([arrow.xyann, arrow.xy])
+            points = tail + np.linspace(0, 1, 400)[:, None] * (head - tail)
+            inside = ((points[:, 0] > box.x0) & (points[:, 0] < box.x1) &
+                      (points[:, 1] > box.y0) & (points[:, 1] < box.y1))
+            assert not inside.any(), f"{label.get_text()} is crossed by the arrow {arrow.xyann} -> {arrow.xy}"
