@@ -234,7 +234,7 @@ def backprop(weights, biases, X, Y):
         z.append(a[-1] @ w.T + b)        # z = w a + b for every row at once: (n, n_out)
         a.append(sigmoid(z[-1]))
     L, n = len(weights), len(X)
-    delta = [None] * L                   # delta[l] = dC/dz[l], one row per example
+    delta = [None] * L                   # row i of delta[l]: dC/dz[l] of example i's own cost
     # (BP1) dC/da = a - y (nnlib's 1/2 cancels the 2), times the slope sigma'(z) = a (1 - a)
     delta[-1] = (a[-1] - Y) * a[-1] * (1 - a[-1])
     # (BP2) back through the weights: (w^T delta) for each row is delta @ w; times the slope of
