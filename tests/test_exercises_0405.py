@@ -461,3 +461,15 @@ def test_chain_diagram_link_labels_cross_no_arrow(highlight):
             inside = ((points[:, 0] > box.x0) & (points[:, 0] < box.x1) &
                       (points[:, 1] > box.y0) & (points[:, 1] < box.y1))
             assert not inside.any(), f"{label.get_text()} is crossed by the arrow {arrow.xyann} -> {arrow.xy}"
+
+
+def test_an_answer_that_reads_the_notebooks_variables_is_named():
+    """Review: a learner who writes `return da_dz * dC_da` (the notebook's globals for w = 1.5,
+    a(L-1) = 0.8) is right on the notebook's numbers and wrong elsewhere; the hint must say why."""
+    a = _sig(1.5 * 0.8)
+    da_dz, dC_da = a * (1 - a), 2 * (a - 0.2)
+    for name, f in [("05.dc_db", lambda w, a_prev, b, y: da_dz * dC_da),
+                    ("05.dc_da_prev", lambda w, a_prev, b, y: 1.5 * da_dz * dC_da),
+                    ("05.dc_dw_prev", lambda a2, wp, bp, w, b, y: nb05.dc_dw_prev(0.9, 1.2, 0.3, 1.5, 0.0, 0.2))]:
+        feedback = check(name, f)
+        assert feedback.status == "wrong" and "notebook's variables" in feedback.message, (name, feedback.message)
