@@ -35,9 +35,15 @@ def learner_backprop(weights, biases, X, Y, mistake=None):
         a.append(sigmoid(z[-1]))
     L, n = len(weights), len(X)
     delta = [None] * L
-    gap = 2 * (a[-1] - Y) if mistake == "video C0" else a[-1] - Y
-    delta[-1] = gap if mistake == "no sigma' in BP1" else gap * a[-1] * (1 - a[-1])
-    for l in range(L - 2, -1, -1):
+    gap = {"video C0": 2 * (a[-1] - Y), "y - a in BP1": Y - a[-1],
+           "an extra 1/2 in BP1": 0.5 * (a[-1] - Y)}.get(mistake, a[-1] - Y)
+    if mistake == "no sigma' in BP1":
+        delta[-1] = gap
+    elif mistake == "sigma for sigma' in BP1":
+        delta[-1] = gap * a[-1]
+    else:
+        delta[-1] = gap * a[-1] * (1 - a[-1])
+    for l in range(L - 2, 0 if mistake == "BP2 loop stops before layer 0" else -1, -1):
         if mistake == "no sigma' in BP2":
             delta[l] = delta[l + 1] @ weights[l + 1]
         elif mistake == "w instead of w^T":
@@ -46,10 +52,18 @@ def learner_backprop(weights, biases, X, Y, mistake=None):
             delta[l] = (delta[l + 1] @ weights[l]) * a[l + 1] * (1 - a[l + 1])
         elif mistake == "slope of the wrong layer":
             delta[l] = (delta[l + 1] @ weights[l + 1]) * a[l + 2] * (1 - a[l + 2])
+        elif mistake == "slope a[l] (the video's a^(l) read as code)":
+            delta[l] = (delta[l + 1] @ weights[l + 1]) * a[l] * (1 - a[l])
+        elif mistake == "sigma for sigma' in BP2":
+            delta[l] = (delta[l + 1] @ weights[l + 1]) * a[l + 1]
         else:
             delta[l] = (delta[l + 1] @ weights[l + 1]) * a[l + 1] * (1 - a[l + 1])
     if mistake == "sum over the batch":
         return [d.T @ a_in for d, a_in in zip(delta, a)], [d.sum(axis=0) for d in delta]
+    if mistake == "a[l - 1] in BP4 (the video's a^(l-1) read as code)":
+        return [d.T @ a[l - 1] / n for l, d in enumerate(delta)], [d.mean(axis=0) for d in delta]
+    if mistake == "returns (nabla_b, nabla_w)":
+        return [d.mean(axis=0) for d in delta], [d.T @ a_in / n for d, a_in in zip(delta, a)]
     if mistake == "output activation in BP4":
         return [d.T @ a[l + 1] / n for l, d in enumerate(delta)], [d.mean(axis=0) for d in delta]
     if mistake == "nabla_w transposed":
@@ -79,6 +93,14 @@ MISTAKES = {  # mistake -> fragments its hint must contain (case-insensitive)
     "nabla_b per example": ["nabla_b[", "shape", "average"],
     "only nabla_w": ["(nabla_w, nabla_b)"],
     "mean of nabla_b only summed": ["nabla_w is right", "nabla_b", "mean"],
+    "y - a in BP1": ["wrong sign", "(a - y)"],
+    "an extra 1/2 in BP1": ["half nnlib's", "1/2"],
+    "sigma for sigma' in BP1": ["sigma(z) = a where its slope belongs", "BP1"],
+    "sigma for sigma' in BP2": ["sigma(z) = a where its slope belongs", "BP2"],
+    "slope a[l] (the video's a^(l) read as code)": ["off by one", "BP2", "a[l+1] (1 - a[l+1])", "input"],
+    "a[l - 1] in BP4 (the video's a^(l-1) read as code)": ["off by one", "BP4", "feeds", "not a[l - 1]"],
+    "returns (nabla_b, nabla_w)": ["swapped", "(nabla_w, nabla_b)"],
+    "BP2 loop stops before layer 0": ["still None", "range(L - 2, -1, -1)"],
 }
 
 
@@ -192,9 +214,32 @@ def in_float32(weights, biases, X, Y):
     return nabla_w, nabla_b
 
 
+def as_generators(weights, biases, X, Y):
+    """Returns generators (map, a generator expression), which can be read only once."""
+    nabla_w, nabla_b = nb05.backprop(weights, biases, X, Y)
+    return (g for g in nabla_w), map(np.asarray, nabla_b)
+
+
+def with_sigmoid_prime_of_z(weights, biases, X, Y):
+    """The slope from z (sigmoid(z) * (1 - sigmoid(z))), columns via explicit transposes, and the
+    per-example outer products averaged with np.mean."""
+    a, z = [X], []
+    for w, b in zip(weights, biases):
+        z.append(a[-1] @ w.T + b)
+        a.append(sigmoid(z[-1]))
+    prime = lambda v: sigmoid(v) * (1 - sigmoid(v))
+    delta = [None] * len(weights)
+    delta[-1] = (a[-1] - Y) * prime(z[-1])
+    for l in reversed(range(len(weights) - 1)):
+        delta[l] = (weights[l + 1].T @ delta[l + 1].T).T * prime(z[l])
+    return ([np.mean([np.outer(d[i], a_in[i]) for i in range(len(X))], axis=0) for d, a_in in zip(delta, a)],
+            [d.sum(axis=0) / len(X) for d in delta])
+
+
 @pytest.mark.parametrize("f", [nb05.backprop, loop_then_mean, with_einsum, column_formulation, in_float32,
-                               learner_backprop],
-                         ids=["reference", "loop then mean", "einsum", "columns", "float32", "learner"])
+                               learner_backprop, as_generators, with_sigmoid_prime_of_z],
+                         ids=["reference", "loop then mean", "einsum", "columns", "float32", "learner",
+                              "generators", "prime of z"])
 def test_every_correct_backprop_passes(f):
     for _ in range(3):
         feedback = check("05.backprop", f)
@@ -356,3 +401,75 @@ def test_chain_diagram_one_layer_further_back():
     assert len(coloured) == 5  # the five links from w^(L-1) to C_0
     with pytest.raises(ValueError, match="w_prev"):
         plots.chain_diagram("x")
+
+
+# ---- the small exercises: mistakes found in review, each caught with its hint -----------------
+def _sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+SMALL_MISTAKES = [
+    ("05.dc_db", lambda w, ap, b, y: _sig(w * ap + b) * (1 - _sig(w * ap + b)) * 2 * (y - _sig(w * ap + b)), "wrong sign"),
+    ("05.dc_db", lambda w, ap, b, y: _sig(w * ap + b) * 2 * (_sig(w * ap + b) - y), "sigma(z) = a where its slope belongs"),
+    ("05.dc_da_prev", lambda w, ap, b, y: w * _sig(w * ap + b) * (1 - _sig(w * ap + b)) * 2 * (y - _sig(w * ap + b)), "wrong sign"),
+    ("05.dc_da_prev", lambda w, ap, b, y: w * _sig(w * ap + b) * 2 * (_sig(w * ap + b) - y), "sigma(z) = a where its slope belongs"),
+    ("05.dc_dw_prev", lambda a2, wp, bp, w, b, y: nb05.dc_dw_prev(a2, wp, bp, w, b, y) * wp / a2, "not the weight"),
+    ("05.dc_dw_prev", lambda a2, wp, bp, w, b, y: nb05.dc_dw_prev(a2, wp, bp, w, b, y) / a2, "dC_0/db^(L-1)"),
+    ("04.output_nudge", lambda a, y: (y - a) * a * (1 - a), "push on z"),
+]
+
+
+@pytest.mark.parametrize("name, f, fragment", SMALL_MISTAKES, ids=[f"{n}: {h}" for n, _, h in SMALL_MISTAKES])
+def test_small_exercise_mistakes_found_in_review_are_named(name, f, fragment):
+    feedback = check(name, f)
+    assert feedback.status == "wrong" and fragment.lower() in feedback.message.lower(), feedback.message
+
+
+SMALL_RIGHT = [
+    ("05.dc_db", lambda w, ap, b, y: (lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2)(w * ap + b) * 2 * (_sig(w * ap + b) - y)),
+    ("05.dc_db", lambda w, ap, b, y: np.float32(nb05.dc_db(w, ap, b, y))),
+    ("05.dc_da_prev", lambda w, ap, b, y: 2 * w * (_sig(w * ap + b) - y) * _sig(w * ap + b) * _sig(-(w * ap + b))),
+    ("04.output_nudge", lambda a, y: [yj - aj for aj, yj in zip(a, y)]),
+    ("04.output_nudge", lambda a, y: -(a - y)),
+]
+
+
+@pytest.mark.parametrize("name, f", SMALL_RIGHT, ids=[f"{n} #{i}" for i, (n, _) in enumerate(SMALL_RIGHT)])
+def test_small_exercises_accept_other_correct_forms(name, f):
+    assert check(name, f).passed
+
+
+@pytest.mark.parametrize("highlight", ["w", "b", "a", "w_prev"])
+def test_chain_diagram_link_labels_cross_no_arrow(highlight):
+    """Review: the grey arrow from w^(L) ran through the label of the link a^(L-1) -> z^(L) (in the
+    'a' and 'w_prev' pictures). No coloured link label may touch any arrow's line."""
+    import matplotlib
+    matplotlib.use("Agg")
+    from nnlib import plots
+    fig = plots.chain_diagram(highlight)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    arrows = [t for t in ax.texts if getattr(t, "arrow_patch", None) is not None]
+    labels = [t for t in ax.texts if t.get_text().startswith("$\\") and getattr(t, "arrow_patch", None) is None]
+    assert labels
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        for arrow in arrows:   # sample the straight line from tail to head, in display coordinates
+            tail, head = ax.transData.transform([arrow.xyann, arrow.xy])
+            points = tail + np.linspace(0, 1, 400)[:, None] * (head - tail)
+            inside = ((points[:, 0] > box.x0) & (points[:, 0] < box.x1) &
+                      (points[:, 1] > box.y0) & (points[:, 1] < box.y1))
+            assert not inside.any(), f"{label.get_text()} is crossed by the arrow {arrow.xyann} -> {arrow.xy}"
+
+
+def test_an_answer_that_reads_the_notebooks_variables_is_named():
+    """Review: a learner who writes `return da_dz * dC_da` (the notebook's globals for w = 1.5,
+    a(L-1) = 0.8) is right on the notebook's numbers and wrong elsewhere; the hint must say why."""
+    a = _sig(1.5 * 0.8)
+    da_dz, dC_da = a * (1 - a), 2 * (a - 0.2)
+    for name, f in [("05.dc_db", lambda w, a_prev, b, y: da_dz * dC_da),
+                    ("05.dc_da_prev", lambda w, a_prev, b, y: 1.5 * da_dz * dC_da),
+                    ("05.dc_dw_prev", lambda a2, wp, bp, w, b, y: nb05.dc_dw_prev(0.9, 1.2, 0.3, 1.5, 0.0, 0.2))]:
+        feedback = check(name, f)
+        assert feedback.status == "wrong" and "notebook's variables" in feedback.message, (name, feedback.message)

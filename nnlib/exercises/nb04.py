@@ -23,6 +23,7 @@ _Y2 = np.array([0.8, 0.5, 0.0])       # targets that are not one-hot
     (lambda a, y: np.sign(y - a), "proportion"),
     (lambda a, y: -(a - y) ** 2, "square"),
     (lambda a, y: np.round(y - a, 1), "rounded"),
+    (lambda a, y: (y - a) * a * (1 - a), "push on z"),
 ])
 def _check_output_nudge(f):
     want = output_nudge(_A, _Y)
@@ -44,6 +45,9 @@ def _check_output_nudge(f):
     if close(got, np.sign(want)):
         raise Hint("Right directions, but every nudge has the same size. The nudge is in proportion "
                    "to how far off the activation is: y - a.")
+    if close(got, want * _A * (1 - _A)):
+        raise Hint("That multiplies by sigma'(z) = a (1 - a): it is the push on z (the wish for the bias), "
+                   "one step further. The question asks for the nudge of the activation a itself: y - a.")
     if close(got, -(_A - _Y) ** 2) or close(got, (_A - _Y) ** 2):
         raise Hint("That squares the gap (the cost itself). The nudge is the slope's negative, "
                    "-(a - y): no square.")

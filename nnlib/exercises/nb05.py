@@ -20,12 +20,23 @@ def dc_db(w, a_prev, b, y):
     return a * (1 - a) * 2 * (a - y)
 
 
+_SAME_FOR_EVERY_INPUT = (
+    "Your function returns the same number for other inputs too: it reads the notebook's variables "
+    "(a, da_dz, dC_da, ...) instead of its own arguments. Compute z and a inside the function, from "
+    "the numbers it is given.")
+
+
 def _compare(f, want_fn, variants):
     """Run f on every case; if it misses, find which typical variant it matches and raise its hint."""
+    first = None
     for w, a_prev, b, y in _CASES:
         got = f(w, a_prev, b, y)
         if np.ndim(got) != 0:
             raise Hint(f"Return one number (a derivative of one cost by one parameter); got shape {np.shape(got)}.")
+        if first is None:
+            first = (got, want_fn(w, a_prev, b, y))
+        elif close(got, first[0]) and not close(first[1], want_fn(w, a_prev, b, y)):
+            raise Hint(_SAME_FOR_EVERY_INPUT)
         if close(got, want_fn(w, a_prev, b, y)):
             continue
         for variant, hint in variants:
@@ -44,6 +55,9 @@ def _compare(f, want_fn, variants):
     (lambda w, a_prev, b, y: dc_db(w, a_prev, b, y) / 2, "factor 2"),
     (lambda w, a_prev, b, y: a_prev * dc_db(w, a_prev, b, y), "dz/db = 1"),
     (lambda w, a_prev, b, y: round(float(dc_db(w, a_prev, b, y)), 3), "rounded"),
+    (lambda w, a_prev, b, y: -dc_db(w, a_prev, b, y), "wrong sign"),
+    (lambda w, a_prev, b, y: 2 * (1 / (1 + np.exp(-(w * a_prev + b))) - y) / (1 + np.exp(-(w * a_prev + b))),
+     "sigma(z) = a where its slope belongs"),
 ])
 def _check_dc_db(f):
     _compare(f, dc_db, [
@@ -54,6 +68,10 @@ def _check_dc_db(f):
         (lambda z, a, s, d, w, ap: ap * s * d, "That is dC_0/dw, with the factor a(L-1). For the bias, "
                                               "z = w a + b changes one for one with b: dz/db = 1."),
         (lambda z, a, s, d, w, ap: w * s * d, "That multiplies by w, which is dz/da(L-1). For the bias, dz/db = 1."),
+        (lambda z, a, s, d, w, ap: -s * d, "Right size, wrong sign: dC_0/da = 2(a - y), not 2(y - a) (the cost "
+                                          "grows when a moves away from y)."),
+        (lambda z, a, s, d, w, ap: a * d, "You used sigma(z) = a where its slope belongs: da/dz = sigma'(z) = "
+                                         "a (1 - a), not a."),
     ])
     return "dC_0/db = sigma'(z) * 2(a - y): the same as dC_0/dw without the factor a(L-1)."
 
@@ -71,6 +89,7 @@ def dc_da_prev(w, a_prev, b, y):
     (lambda w, a_prev, b, y: w * 2 * (1 / (1 + np.exp(-(w * a_prev + b))) - y), "sigma'(z)"),
     (lambda w, a_prev, b, y: dc_db(w, a_prev, b, y), "w^(L)"),
     (lambda w, a_prev, b, y: round(float(dc_da_prev(w, a_prev, b, y)), 2), "rounded"),
+    (lambda w, a_prev, b, y: -dc_da_prev(w, a_prev, b, y), "wrong sign"),
 ])
 def _check_dc_da_prev(f):
     _compare(f, dc_da_prev, [
@@ -80,6 +99,9 @@ def _check_dc_da_prev(f):
                                          "previous neuron pushes z."),
         (lambda z, a, s, d, w, ap: w * d, "You left out the middle link da/dz = sigma'(z) = a (1 - a)."),
         (lambda z, a, s, d, w, ap: w * s * d / 2, "You lost the factor 2 of d(a - y)^2/da = 2(a - y)."),
+        (lambda z, a, s, d, w, ap: -w * s * d, "Right size, wrong sign: dC_0/da = 2(a - y), not 2(y - a)."),
+        (lambda z, a, s, d, w, ap: w * a * d, "You used sigma(z) = a where its slope belongs: da/dz = sigma'(z) = "
+                                             "a (1 - a), not a."),
     ])
     return "dC_0/da(L-1) = w * sigma'(z) * 2(a - y): the chain goes on from here into layer L-1."
 
@@ -148,7 +170,7 @@ _CASES2 = [(0.9, 1.2, 0.3, 1.5, 0.0, 0.2), (0.4, -2.0, 0.5, -1.3, 0.4, 1.0),
 def _parts2(a2, wp, bp, w, b, y):
     a1 = 1 / (1 + np.exp(-(wp * a2 + bp)))
     a = 1 / (1 + np.exp(-(w * a1 + b)))
-    return dict(a2=a2, a1=a1, s1=a1 * (1 - a1), w=w, s=a * (1 - a), d=2 * (a - y))
+    return dict(a2=a2, a1=a1, s1=a1 * (1 - a1), w=w, wp=wp, s=a * (1 - a), d=2 * (a - y))
 
 
 _DW_PREV_VARIANTS = [
@@ -170,6 +192,12 @@ _DW_PREV_VARIANTS = [
      "You lost the factor 2 of dC_0/da = 2(a - y) (the video's C_0 has no 1/2)."),
     (lambda p: -p["a2"] * p["s1"] * p["w"] * p["s"] * p["d"],
      "Right size, wrong sign: dC_0/da = 2(a - y), not 2(y - a)."),
+    (lambda p: p["wp"] * p["s1"] * p["w"] * p["s"] * p["d"],
+     "The first link is dz^(L-1)/dw^(L-1) = a^(L-2), the activation the weight carries, not the weight "
+     "w^(L-1) itself (z^(L-1) = w^(L-1) a^(L-2) + b^(L-1))."),
+    (lambda p: p["s1"] * p["w"] * p["s"] * p["d"],
+     "That is dC_0/db^(L-1), the bias's derivative: for the weight the first link is dz^(L-1)/dw^(L-1) = "
+     "a^(L-2), not 1."),
 ]
 
 
@@ -179,13 +207,20 @@ _DW_PREV_VARIANTS = [
     (lambda a2, wp, bp, w, b, y: _DW_PREV_VARIANTS[3][0](_parts2(a2, wp, bp, w, b, y)), "a^(L-2)"),
     (lambda a2, wp, bp, w, b, y: _DW_PREV_VARIANTS[4][0](_parts2(a2, wp, bp, w, b, y)), "further back"),
     (lambda a2, wp, bp, w, b, y: round(float(dc_dw_prev(a2, wp, bp, w, b, y)), 3), "rounded"),
+    (lambda a2, wp, bp, w, b, y: dc_dw_prev(a2, wp, bp, w, b, y) * wp / a2, "not the weight"),
+    (lambda a2, wp, bp, w, b, y: dc_dw_prev(a2, wp, bp, w, b, y) / a2, "dC_0/db^(L-1)"),
 ])
 def _check_dc_dw_prev(f):
+    first = None
     for case in _CASES2:
         got = f(*case)
         if np.ndim(got) != 0:
             raise Hint(f"Return one number, dC_0/dw^(L-1); got shape {np.shape(got)}.")
         want = dc_dw_prev(*case)
+        if first is None:
+            first = (got, want)
+        elif close(got, first[0]) and not close(first[1], want):
+            raise Hint(_SAME_FOR_EVERY_INPUT)
         if close(got, want):
             continue
         p = _parts2(*case)
@@ -215,7 +250,7 @@ def backprop(weights, biases, X, Y):
         z.append(a[-1] @ w.T + b)        # z = w a + b for every row at once: (n, n_out)
         a.append(sigmoid(z[-1]))
     L, n = len(weights), len(X)
-    delta = [None] * L                   # delta[l] = dC/dz[l], one row per example
+    delta = [None] * L                   # row i of delta[l]: dC/dz[l] of example i's own cost
     # (BP1) dC/da = a - y (nnlib's 1/2 cancels the 2), times the slope sigma'(z) = a (1 - a)
     delta[-1] = (a[-1] - Y) * a[-1] * (1 - a[-1])
     # (BP2) back through the weights: (w^T delta) for each row is delta @ w; times the slope of
@@ -231,7 +266,8 @@ def backprop(weights, biases, X, Y):
 
 
 def _variant(weights, biases, X, Y, bp1_prime=True, bp2_prime=True, transpose=False, mean=True,
-             factor=1.0, w_next=True, prime_own=True, a_feeds=True, forward_transpose=False):
+             factor=1.0, w_next=True, prime_own=True, a_feeds=True, forward_transpose=False,
+             prime_in=False, a_before=False, sigma_as_prime=False):
     """The gradient a typical mistake gives (all flags at their defaults: the right gradient).
     Needs square layers for the mistakes that mix up shapes."""
     s = lambda v: 1 / (1 + np.exp(-v))
@@ -241,15 +277,20 @@ def _variant(weights, biases, X, Y, bp1_prime=True, bp2_prime=True, transpose=Fa
         a.append(s(z[-1]))
     L, n = len(weights), len(X)
     delta = [None] * L
-    delta[-1] = factor * (a[-1] - Y) * (a[-1] * (1 - a[-1]) if bp1_prime else 1.0)
+    prime = lambda v: v * (1 - v)
+    bare = lambda v: v                      # sigma itself where its slope belongs
+    slope1 = bare if sigma_as_prime in (True, "BP1") else prime
+    slope = bare if sigma_as_prime in (True, "BP2") else prime
+    delta[-1] = factor * (a[-1] - Y) * (slope1(a[-1]) if bp1_prime else 1.0)
     for l in range(L - 2, -1, -1):
         w = weights[l + 1] if w_next else weights[l]
         back = delta[l + 1] @ (w.T if transpose else w)
-        own = a[l + 1] if prime_own else a[l + 2]
-        delta[l] = back * (own * (1 - own) if bp2_prime else 1.0)
+        own = a[l] if prime_in else (a[l + 1] if prime_own else a[l + 2])
+        delta[l] = back * (slope(own) if bp2_prime else 1.0)
     k = n if mean else 1
     nabla_b = [d.sum(axis=0) / k for d in delta]
-    nabla_w = [d.T @ (a[l] if a_feeds else a[l + 1]) / k for l, d in enumerate(delta)]
+    feeds = lambda l: a[l - 1] if a_before else (a[l] if a_feeds else a[l + 1])   # a[-1]: Python wraps
+    nabla_w = [d.T @ feeds(l) / k for l, d in enumerate(delta)]
     return nabla_w, nabla_b
 
 
@@ -280,6 +321,26 @@ _BP_MISTAKES = [
     (dict(prime_own=False),
      "Layer indices off by one in BP2: the slope belongs to layer l itself, sigma'(z[l]) = a[l+1] (1 - a[l+1]) "
      "(a[l + 1] is layer l's OUTPUT, since a[0] = X), not a[l + 2]."),
+    (dict(prime_in=True),
+     "Layer indices off by one in BP2: the slope is sigma'(z[l]) = a[l+1] (1 - a[l+1]), not a[l] (1 - a[l]). "
+     "In the video's numbering a^(l) = sigma(z^(l)), but in code a[0] = X, so layer l's output is a[l + 1] "
+     "and a[l] is its INPUT."),
+    (dict(a_before=True),
+     "Layer indices off by one in BP4: nabla_w[l] pairs delta[l] with a[l], the activation that FEEDS layer l "
+     "(a[0] = X), not a[l - 1]. The video's a^(l-1) is a[l] in code, because code counts a from the input."),
+    (dict(sigma_as_prime=True),
+     "You used sigma(z) = a where its slope belongs, in BP1 and BP2: sigma'(z) = a (1 - a), not a."),
+    (dict(sigma_as_prime="BP2"),
+     "You used sigma(z) = a where its slope belongs in BP2: the slope of layer l is sigma'(z[l]) = "
+     "a[l+1] (1 - a[l+1]), not a[l+1]."),
+    (dict(sigma_as_prime="BP1"),
+     "You used sigma(z) = a where its slope belongs in BP1: delta^(L) = (a - y) * a (1 - a), not (a - y) * a."),
+    (dict(factor=-1.0),
+     "Every number has the wrong sign: BP1 is (a - y) * sigma'(z), not (y - a) * sigma'(z). The gradient "
+     "points UP the cost; gradient descent then steps against it (the SGD loop below subtracts eta * nabla)."),
+    (dict(factor=0.5),
+     "Your gradient is half nnlib's: nnlib's 1/2 in C = 1/2 ||a - y||^2 already cancels the 2 of the "
+     "square, so BP1 is (a - y) * sigma'(z), with no further 1/2."),
     (dict(a_feeds=False),
      "Layer indices off by one in BP4: nabla_w[l] pairs delta[l] with the activation that FEEDS layer l, "
      "a[l] (a[0] = X), not with its output a[l + 1]."),
@@ -371,6 +432,24 @@ def _as_arrays(part, name, want, where):
     return out
 
 
+def _listed(part):
+    """A returned generator or map as a list (read once, here); anything else unchanged."""
+    if part is None or part is Ellipsis or isinstance(part, (list, tuple, np.ndarray)):
+        return part
+    try:
+        return list(part)
+    except TypeError:
+        return part
+
+
+def _shapes(part):
+    """The shapes of the arrays in a returned list, or None if it is not a list of arrays."""
+    try:
+        return [np.shape(v) for v in part]
+    except Exception:
+        return None
+
+
 def _tol(arrays):
     lowest = min((np.finfo(v.dtype).eps if np.issubdtype(v.dtype, np.floating) else 0.0) for v in arrays)
     return 1e-6 if lowest < 1e-10 else 2e-4  # float64 (or better), else float32
@@ -389,6 +468,12 @@ def _same(got, want, tol):
     (lambda W, B, X, Y: _variant(W, B, X, Y, factor=2.0), "C_0"),
     (lambda W, B, X, Y: _variant(W, B, X, Y, a_feeds=False), "off by one"),
     (lambda W, B, X, Y: _variant(W, B, X, Y, w_next=False), "off by one"),
+    (lambda W, B, X, Y: _variant(W, B, X, Y, prime_in=True), "a[l+1] (1 - a[l+1]), not a[l]"),
+    (lambda W, B, X, Y: _variant(W, B, X, Y, a_before=True), "not a[l - 1]"),
+    (lambda W, B, X, Y: _variant(W, B, X, Y, sigma_as_prime=True), "sigma(z) = a where its slope belongs"),
+    (lambda W, B, X, Y: _variant(W, B, X, Y, factor=-1.0), "wrong sign"),
+    (lambda W, B, X, Y: _variant(W, B, X, Y, factor=0.5), "half nnlib's"),
+    (lambda W, B, X, Y: tuple(reversed(backprop(W, B, X, Y))), "swapped"),
 ])
 def _check_backprop(f):
     if not callable(f):
@@ -411,7 +496,11 @@ def _check_backprop(f):
         if not isinstance(result, (tuple, list)) or len(result) != 2:
             raise Hint(f"Return two lists, (nabla_w, nabla_b); got {type(result).__name__}"
                        f"{f' of length {len(result)}' if isinstance(result, (tuple, list)) else ''}.")
+        result = [_listed(part) for part in result]   # a generator can be read only once
         want_w, want_b = _bp_truth(*case)
+        if _shapes(result[0]) == [b.shape for b in want_b] and _shapes(result[1]) == [w.shape for w in want_w]:
+            raise Hint("Your two lists come back swapped: return (nabla_w, nabla_b), the weights' gradients "
+                       f"first (here shapes {[w.shape for w in want_w]}), then the biases' ({[b.shape for b in want_b]}).")
         try:
             got_w = _as_arrays(result[0], "nabla_w", want_w, where)
             got_b = _as_arrays(result[1], "nabla_b", want_b, where)
@@ -481,6 +570,9 @@ def _crash_hint(f, exc, where, rng):
     if isinstance(exc, ValueError) and "matmul" in str(exc):
         msg += (" A matrix product got shapes that do not fit: write the shape of every array next to "
                 "the line (X is (n, n_in), weights[l] is (n_out, n_in), delta[l] is (n, n_out)).")
+    elif "NoneType" in str(exc):
+        msg += (" Some delta[l] is still None: the BP2 loop must fill every layer down to the first, "
+                "for l in range(L - 2, -1, -1) (the stop, -1, is excluded, so the last l is 0).")
     elif isinstance(exc, IndexError):
         msg += (" A list index went past the end: the network has len(weights) layers, delta[-1] is the "
                 "output layer's error, and a has one more entry than weights (a[0] = X).")

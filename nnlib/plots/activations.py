@@ -18,7 +18,9 @@ def chain_diagram(highlight="w", title=None):
         raise ValueError(f"highlight must be 'w', 'b', 'a', 'w_prev' or None; got {highlight!r}.")
     nodes = {"w1": (0, 1, "$w^{(L-1)}$"), "a0": (0, 0, "$a^{(L-2)}$"), "b1": (0, -1, "$b^{(L-1)}$"),
              "z1": (1.2, 0, "$z^{(L-1)}$"), "a1": (2.4, 0, "$a^{(L-1)}$"),
-             "w2": (2.4, 1, "$w^{(L)}$"), "b2": (2.4, -1, "$b^{(L)}$"),
+             # w^(L) and b^(L) right above and below z^(L): their arrows come in vertically and
+             # clear the label of the link a^(L-1) -> z^(L)
+             "w2": (3.6, 1, "$w^{(L)}$"), "b2": (3.6, -1, "$b^{(L)}$"),
              "z2": (3.6, 0, "$z^{(L)}$"), "a2": (4.8, 0, "$a^{(L)}$"), "y": (4.8, -1, "$y$"),
              "C": (6.0, 0, "$C_0$")}
     edges = [("w1", "z1"), ("a0", "z1"), ("b1", "z1"), ("z1", "a1"), ("a1", "z2"), ("w2", "z2"),
@@ -38,15 +40,22 @@ def chain_diagram(highlight="w", title=None):
     for u, v in edges:
         (x0, y0, _), (x1, y1, _) = nodes[u], nodes[v]
         on = (u, v) in path
-        ax.annotate("", xy=(x1 - 0.32, y1 + (y0 - y1) * 0.0), xytext=(x0 + 0.32, y0),
+        steep = abs(x1 - x0) < 0.8          # a node drawn right above or below its target
+        head = (x1, y1 + 0.28 * np.sign(y0 - y1)) if steep else (x1 - 0.32, y1)
+        tail = (x0, y0 - 0.28 * np.sign(y0 - y1)) if steep else (x0 + 0.32, y0)
+        ax.annotate("", xy=head, xytext=tail,
                     arrowprops=dict(arrowstyle="-|>", lw=3 if on else 1.5, shrinkA=0, shrinkB=0,
                                     color=COLORS["vermillion"] if on else "0.45",
                                     linestyle="-" if on else (0, (4, 2))))
         if on:
             diagonal = y0 != y1
-            ax.text((x0 + x1) / 2 + (0.12 if diagonal else 0), (y0 + y1) / 2 + (0 if diagonal else 0.22),
-                    path[(u, v)], ha="left" if diagonal else "center", va="center" if diagonal else "bottom",
-                    fontsize=14, color=COLORS["vermillion"])
+            if steep:                          # beside the (vertical) arrow, on its left
+                ax.text((head[0] + tail[0]) / 2 - 0.08, (y0 + y1) / 2, path[(u, v)], ha="right",
+                        va="center", fontsize=14, color=COLORS["vermillion"])
+            else:
+                ax.text((x0 + x1) / 2 + (0.12 if diagonal else 0), (y0 + y1) / 2 + (0 if diagonal else 0.22),
+                        path[(u, v)], ha="left" if diagonal else "center", va="center" if diagonal else "bottom",
+                        fontsize=14, color=COLORS["vermillion"])
     for key, (x, y, label) in nodes.items():
         on = key == start or any(key in e for e in path)
         ax.text(x, y, label, ha="center", va="center", fontsize=16,
