@@ -126,7 +126,8 @@ def _check_critical_eta(answer):
 
 # ---- 03.best_eta: the fastest learning rate for a valley with two curvatures -----------------------
 BEST_ETA = explained(0.4, (
-    "A step multiplies the distance along each direction by |1 - eta * lambda|. Raising eta speeds up "
+    "C = 1/2 s_1^2 + 2 s_2^2 has slopes 1 s_1 and 4 s_2: curvatures lambda = 1 and 4 (not the coefficients "
+    "1/2 and 2). A step multiplies the distance along each direction by |1 - eta * lambda|. Raising eta speeds up "
     "the gentle direction (1 - eta * 1 falls) but, past 1/4, slows the steep one (4 eta - 1 grows); the "
     "slower of the two sets the pace, so the best eta makes them equal: 1 - eta = 4 eta - 1, "
     "eta = 2 / (1 + 4) = 0.4, where both shrink by 0.6 per step."))
