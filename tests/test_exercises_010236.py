@@ -60,35 +60,42 @@ RIGHT = {
     "02.lower_cost": ["B", "b", " B ", "B\n"],
     "03.gd_step": [lambda ps, gs, eta: [p - eta * g for p, g in zip(ps, gs)], gd_step_in_place,
                    lambda ps, gs, eta: tuple(np.subtract(p, np.multiply(eta, g)) for p, g in zip(ps, gs))],
-    "03.critical_eta": [0.5, 1 / 2, 2 / 4, Fraction(1, 2), np.float64(0.5), "0.5", 5e-1],
-    "03.best_eta": [0.4, 2 / 5, 2 / (1 + 4), Fraction(2, 5), np.float32(0.4).item(), "0.4", 4e-1],
+    "03.critical_eta": [0.5, 1 / 2, 2 / 4, Fraction(1, 2), np.float64(0.5), "0.5", 5e-1, "1/2", " 2 / 4 ", "5e-1"],
+    "03.best_eta": [0.4, 2 / 5, 2 / (1 + 4), Fraction(2, 5), np.float32(0.4).item(), "0.4", 4e-1, "2/5", "0.40"],
     "03.steepest_weight": [exercises.REGISTRY["03.steepest_weight"].solution, steepest_by_concatenation,
                            lambda g: np.array(steepest_by_concatenation(g))],
     "06.minibatches": [lambda order, m: [order[k:k + m] for k in range(0, len(order), m)], minibatches_split,
                        lambda order, m: [list(order[k:k + m]) for k in range(0, len(order), m)]],
     "06.steps_per_epoch": [lambda n, m: -(-n // m), lambda n, m: math.ceil(n / m), lambda n, m: (n + m - 1) // m,
                            lambda n, m: int(np.ceil(n / m)), lambda n, m: np.ceil(n / m), lambda n, m: len(range(0, n, m))],
-    "06.steps_for_budget": [2400, 2400.0, np.int64(2400), "2400", 3 * 8000 // 10, 2.4e3],
+    "06.steps_for_budget": [2400, 2400.0, np.int64(2400), "2400", 3 * 8000 // 10, 2.4e3, "2,400", "2_400", Fraction(2400)],
 }
 
 # Mistakes beyond the registered ones (each with the fragment its hint must contain).
 MORE_MISTAKES = {
     "01.sigmoid": [(lambda z: np.tanh(z), "0.5"), (lambda z: 1 / (1 + math.exp(-z)), "array")],
     "01.layer_z": [(lambda w, a, b: w @ a - b, "for each output neuron j"),
+                   # right on the 2 x 3 layer only: a hard-coded z, and a product that transposes a square w
+                   (lambda w, a, b: np.array([-1.3, 1.3]), "nothing fixed in advance"),
+                   (lambda w, a, b: (a @ w if w.shape[0] == w.shape[1] else w @ a) + b, "transpose"),
                    (lambda w, a, b: (w @ a + b).sum(), "one number for each output neuron")],
     "01.n_params": [(lambda s: sum(a * b for a, b in zip(s[:-1], s[1:])) + 0.5, "not"),
-                    (lambda s: sum(a * b + a for a, b in zip(s[:-1], s[1:])), "not")],
+                    (lambda s: sum(a * b + a for a, b in zip(s[:-1], s[1:])), "every layer but the output")],
     "02.one_hot": [(lambda label: np.eye(11)[label], "10 numbers"), (lambda label: np.eye(10)[9 - label], "expected 1 at index")],
-    "02.cost": [(lambda a, y: 0.5 * np.sum((a - y) ** 2) + 0.01, "for a ="), (lambda a, y: 0.5 * np.sum(a ** 2 - y ** 2), "for a =")],
+    "02.cost": [(lambda a, y: 0.5 * np.sum((a - y) ** 2) + 0.01, "for a ="), (lambda a, y: 0.5 * np.sum(a ** 2 - y ** 2), "for a ="),
+                (lambda a, y: np.linalg.norm(a - y), "not its square")],
     "02.lower_cost": [(1, "'a' or 'b'"), (None, "")],
     "03.gd_step": [(lambda ps, gs, eta: [p - eta * g for p, g in zip(ps[:-1], gs[:-1])], "one new array per parameter array")],
-    "03.critical_eta": [(0.5001, "it does diverge"), (0.4999, "still converges"), (0.1, "still converges"), (True, "one number")],
+    "03.critical_eta": [(0.5001, "it does diverge"), (0.4999, "still converges"), (0.1, "still converges"), (True, "one number"),
+                        ("0.5.", "one number"), ("1/0", "one number"), (float("nan"), "one number"), (-1e-3, "positive")],
     "03.best_eta": [(0.4001, "make the two factors equal"), (0.39, "make the two factors equal"),
-                    (2 / 11, "make the two factors equal"), (0.6, "diverges")],
+                    (2 / 11, "make the two factors equal"), (0.6, "diverges"), (0, "positive"),
+                    (Fraction(4, 5), "coefficients"), ("4/5", "coefficients"), ("2/3", "diverges")],
     "03.steepest_weight": [(lambda g: (1, 2), "three numbers"), (lambda g: None, "three whole numbers")],
     "06.minibatches": [(lambda order, m: [order[k:k + m] for k in range(0, len(order), m)][:-1], "dropped")],
     "06.steps_per_epoch": [(lambda n, m: n // m + (n % m > m // 2), "round up"), (lambda n, m: str(-(-n // m)), "whole number")],
-    "06.steps_for_budget": [(2400.5, "whole number"), (2399, "8000 / 10"), ("2400.9", "whole number"), (float("nan"), "whole number")],
+    "06.steps_for_budget": [(2400.5, "whole number"), (2399, "8000 / 10"), ("2400.9", "whole number"), (float("nan"), "whole number"),
+                            ("2,400.9", "whole number")],
 }
 
 CASES = [(n, f) for n in OURS for f in RIGHT.get(n, [])]
@@ -128,7 +135,9 @@ def test_rounded_or_truncated_numbers_do_not_pass():
 def test_hard_coded_answers_of_the_first_case_do_not_pass():
     first = exercises.REGISTRY["03.steepest_weight"].solution(exercises.nb03._gradients(0))
     assert not check("03.steepest_weight", lambda g: first).passed
-    assert not check("01.layer_z", lambda w, a, b: np.array([-1.4, 2.3])).passed
+    first_z = exercises.nb01.layer_z(exercises.nb01._W, exercises.nb01._A, exercises.nb01._B)
+    assert check("01.layer_z", lambda w, a, b: w @ a + b).message.endswith(f"{np.round(first_z, 3)}")
+    assert not check("01.layer_z", lambda w, a, b: first_z.copy()).passed   # the z the success message shows
 
 
 @pytest.mark.parametrize("name", ["02.lower_cost", "03.critical_eta", "03.best_eta", "06.steps_for_budget"])

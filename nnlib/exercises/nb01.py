@@ -27,6 +27,10 @@ def _check_n_params(f):
         if got == weights + sum(sizes):
             raise Hint(f"For sizes {sizes} you gave the input layer biases too: the input neurons are the "
                        f"pixels themselves, with no bias; only the {sum(sizes[1:])} neurons after it have one.")
+        if got == weights + sum(sizes[:-1]):
+            raise Hint(f"For sizes {sizes} you gave a bias to every layer but the output: it is the other way "
+                       f"round. A bias belongs to each neuron that HAS inputs, the {sum(sizes[1:])} neurons after "
+                       "the input layer (the outputs too), not to the pixels.")
         if got == sum(sizes):
             raise Hint(f"For sizes {sizes} you counted neurons, not parameters: the weights are the "
                        "connections, n_in * n_out between each pair of neighbouring layers.")
@@ -78,6 +82,11 @@ def layer_z(w, a, b):
 _W = np.array([[1.0, -2.0, 0.5], [0.0, 3.0, -1.0]])
 _A = np.array([0.2, 0.9, 0.4])
 _B = np.array([0.1, -1.0])
+# A second, square layer (not the one the success message shows): a @ w runs without an error
+# there, so a transposed product is caught by its values and named.
+_W2 = np.array([[0.5, -1.0, 2.0], [1.5, 0.2, -0.3], [-2.0, 0.7, 1.0]])
+_A2 = np.array([0.6, 0.1, 0.8])
+_B2 = np.array([-0.5, 0.3, 0.0])
 
 
 @exercise("01.layer_z", solution=layer_z, mistakes=[
@@ -94,6 +103,7 @@ def _check_layer_z(f):
         raise Hint(f"numpy refused the shapes ({e}). w has shape (n_out, n_in) = {_W.shape} and a has "
                    f"{_A.shape}: multiply w @ a (rows of w against a), not a @ w.") from None
     if close(got, want):
+        _check_square_layer(f)
         return f"z = w a + b = {np.round(want, 3)}"
     if close(got, _W @ _A):
         raise Hint("Almost: that is w a. Add the bias b, one number per output neuron.")
@@ -103,3 +113,16 @@ def _check_layer_z(f):
         raise Hint(f"z should hold one number for each output neuron, shape {want.shape}; yours has shape "
                    f"{got.shape}. Each row of w gives one neuron's weighted sum: w @ a + b.")
     raise Hint("Not z = w a + b. For each output neuron j: z_j = sum_k w_jk a_k + b_j, which is w @ a + b.")
+
+
+def _check_square_layer(f):
+    """The same rule on a square 3 x 3 layer, where a transposed product gives numbers, not an error."""
+    want = layer_z(_W2, _A2, _B2)
+    got = np.asarray(f(_W2.copy(), _A2.copy(), _B2.copy()), dtype=float)
+    if close(got, want):
+        return
+    if close(got, _W2.T @ _A2 + _B2):
+        raise Hint("On a square 3 x 3 layer your z is w.T a + b: the transpose. Row j of w holds the weights "
+                   "INTO neuron j, so z = w @ a + b (a @ w multiplies by the columns instead).")
+    raise Hint("Right on the 3-input, 2-output layer but not on a square 3 x 3 one: compute w @ a + b from "
+               "the arrays you are given, with nothing fixed in advance.")

@@ -25,6 +25,7 @@ _COST_CASES = [
     (lambda a, y: 0.5 * np.mean((a - y) ** 2), "mean"),
     (lambda a, y: 0.5 * np.sum(np.abs(a - y)), "absolute"),
     (lambda a, y: (a - y) ** 2 / 2, "one number"),
+    (lambda a, y: np.linalg.norm(a - y) / 2, "not its square"),
 ])
 def _check_cost(f):
     for a, y in _COST_CASES:
@@ -45,6 +46,10 @@ def _check_cost(f):
         if close(got, 0.5 * np.mean(d ** 2)) or close(got, np.mean(d ** 2)):
             raise Hint("That is the mean over the output neurons. The cost of one example sums over them; "
                        "the averaging comes later, over training examples.")
+        if close(got, 0.5 * np.linalg.norm(d)) or close(got, np.linalg.norm(d)):
+            raise Hint("That is (half) the length ||a - y||, not its square: np.linalg.norm takes the square root "
+                       "of the sum of squares. The cost is 1/2 ||a - y||^2: square the norm, or skip the root, "
+                       "0.5 * np.sum((a - y) ** 2).")
         if close(got, 0.5 * np.sum(np.abs(d))) or close(got, np.sum(np.abs(d))):
             raise Hint("That adds the absolute differences. The quadratic cost adds their squares: (a_j - y_j) ** 2.")
         raise Hint(f"For a = {a}, y = {y} the cost is {want:.4f}; you returned {float(got):.4f}. "

@@ -1,4 +1,6 @@
 """Exercises of notebook 03 · Gradient descent."""
+from fractions import Fraction
+
 import numpy as np
 
 from . import Hint, close, exercise
@@ -63,6 +65,25 @@ def _check_gd_step(f):
     return "p <- p - eta * dC/dp for every array: 13,002 numbers move at once, each against its own slope."
 
 
+def _number(answer):
+    """The learner's answer as a float: a number (0.5, 5e-1, Fraction(1, 2), np.float64) or a string of
+    one ('0.5', '1/2', '2/5'); a Hint naming the problem otherwise."""
+    if isinstance(answer, bool):
+        raise Hint("Answer with one number, like 0.05.")
+    try:
+        return float(Fraction(answer.strip().replace(" ", "")) if isinstance(answer, str) else answer)
+    except (TypeError, ValueError, ZeroDivisionError):
+        raise Hint("Answer with one number, like 0.05.") from None
+
+
+def _positive(x):
+    if not np.isfinite(x):
+        raise Hint(f"{x} is not a finite number: answer with one number, like 0.05.")
+    if x <= 0:
+        raise Hint(f"A learning rate is a positive number: with eta = {x:g} the step w - eta * dC/dw does not "
+                   "go downhill at all (eta = 0 stands still, a negative eta climbs).")
+
+
 # ---- 03.critical_eta: when does a step overshoot so far that it diverges? ------------------------
 CRITICAL_ETA = explained(0.5, (
     "For C(w) = 2 w^2 the slope is 4 w, so a step gives w - eta * 4 w = (1 - 4 eta) w. It shrinks |w| "
@@ -77,14 +98,12 @@ CRITICAL_ETA = explained(0.5, (
     (0.49, "still converges"),
     (0.6, "smaller"),
     ("half", "one number"),
+    (-0.5, "positive"),
+    (0, "positive"),
 ])
 def _check_critical_eta(answer):
-    if isinstance(answer, bool):
-        raise Hint("Answer with one number, like 0.05.")
-    try:
-        x = float(answer)
-    except (TypeError, ValueError):
-        raise Hint("Answer with one number, like 0.05.") from None
+    x = _number(answer)
+    _positive(x)
     if close(x, CRITICAL_ETA, rtol=1e-6):
         return ("Above eta = 0.5, |1 - 4 eta| > 1: every step lands further from the minimum than "
                 "the last, on alternating sides. Between 0.25 and 0.5 it zigzags but converges.")
@@ -107,7 +126,8 @@ def _check_critical_eta(answer):
 
 # ---- 03.best_eta: the fastest learning rate for a valley with two curvatures -----------------------
 BEST_ETA = explained(0.4, (
-    "A step multiplies the distance along each direction by |1 - eta * lambda|. Raising eta speeds up "
+    "C = 1/2 s_1^2 + 2 s_2^2 has slopes 1 s_1 and 4 s_2: curvatures lambda = 1 and 4 (not the coefficients "
+    "1/2 and 2). A step multiplies the distance along each direction by |1 - eta * lambda|. Raising eta speeds up "
     "the gentle direction (1 - eta * 1 falls) but, past 1/4, slows the steep one (4 eta - 1 grows); the "
     "slower of the two sets the pace, so the best eta makes them equal: 1 - eta = 4 eta - 1, "
     "eta = 2 / (1 + 4) = 0.4, where both shrink by 0.6 per step."))
@@ -119,14 +139,12 @@ BEST_ETA = explained(0.4, (
     (1.0, "diverges"),
     (0.45, "slower"),
     (0.3, "slower"),
+    (0.8, "coefficients"),
+    (-0.4, "positive"),
 ])
 def _check_best_eta(answer):
-    if isinstance(answer, bool):
-        raise Hint("Answer with one number, like 0.05.")
-    try:
-        x = float(answer)
-    except (TypeError, ValueError):
-        raise Hint("Answer with one number, like 0.05.") from None
+    x = _number(answer)
+    _positive(x)
     factor = lambda e: max(abs(1 - e * 1.0), abs(1 - e * 4.0))
     if close(x, BEST_ETA, rtol=1e-6):
         return "eta = 2 / (lambda_min + lambda_max) = 0.4: both directions shrink by 0.6 per step."
@@ -136,6 +154,10 @@ def _check_best_eta(answer):
     if close(x, 0.25, rtol=1e-9):
         raise Hint("0.25 = 1 / lambda_max lands the steep direction in one step, but then the gentle "
                    "direction only shrinks by 0.75 per step. A larger eta helps it, at some cost to the steep one.")
+    if close(x, 0.8, rtol=1e-9):
+        raise Hint("0.8 = 2 / (1/2 + 2) uses the coefficients of s_1^2 and s_2^2 as the curvatures. A direction "
+                   "that costs (lambda/2) s^2 has slope lambda s: here lambda = 1 and lambda = 4. (At 0.8 the "
+                   "steep direction's factor is |1 - 0.8 * 4| = 2.2: it diverges.)")
     if x >= 0.5:
         raise Hint(f"At eta = {x:g} the steep direction's factor |1 - 4 eta| = {abs(1 - 4 * x):g} is 1 or "
                    "more: it diverges (or never settles). The best eta is below 2 / lambda_max.")

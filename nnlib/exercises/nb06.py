@@ -92,7 +92,7 @@ def whole_number(answer, what="a number of steps"):
     if isinstance(answer, bool):
         raise Hint(f"Answer with one whole number, not {answer!r}.")
     try:
-        x = float(answer)
+        x = float(answer.strip().replace(",", "").replace("_", "") if isinstance(answer, str) else answer)
     except (TypeError, ValueError):
         raise Hint("Answer with one whole number.") from None
     if not np.isfinite(x) or x != np.floor(x):
