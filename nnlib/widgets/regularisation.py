@@ -75,7 +75,9 @@ class ClippedL1:
 
 def abs_histogram(w):
     """Counts of |w| in the bins BIN_EDGES (values below FLOOR go to the first bin)."""
-    a = np.clip(np.abs(np.ravel(w)), FLOOR, BIN_EDGES[-1] * 0.999)
+    # in float64 and clipped to the first edge itself: logspace's first edge is not exactly FLOOR
+    # in every NumPy, and FLOOR in float32 lies just below it (numpy 1.23 then dropped exact zeros)
+    a = np.clip(np.abs(np.ravel(w)).astype(np.float64), BIN_EDGES[0], BIN_EDGES[-1] * 0.999)
     return np.histogram(a, bins=BIN_EDGES)[0]
 
 
