@@ -7,16 +7,7 @@ import pytest
 
 from nnlib.exercises import check, nb07, nb08
 
-
-def passes(name, answer):
-    feedback = check(name, answer)
-    assert feedback.passed, f"{name}: a right answer was refused: {feedback}"
-
-
-def fails_with(name, answer, hint):
-    feedback = check(name, answer)
-    assert feedback.status == "wrong", f"{name}: the mistake was accepted: {feedback}"
-    assert hint.lower() in feedback.message.lower(), f"{name}: expected {hint!r} in {feedback.message!r}"
+from exercise_helpers import fails_with, passes
 
 
 # ---- 07.softmax ---------------------------------------------------------------------------------

@@ -7,21 +7,11 @@ import numpy as np
 import pytest
 
 from nnlib import cosine, exercises
-from nnlib.exercises import check
+
+from exercise_helpers import fails_with, passes
 
 exercises._load_all()
 NAMES = sorted(n for n in exercises.REGISTRY if n[:2] in ("09", "10", "11"))
-
-
-def passes(name, answer):
-    feedback = check(name, answer)
-    assert feedback.passed, f"{name}: a right answer was refused: {feedback}"
-
-
-def fails_with(name, answer, hint):
-    feedback = check(name, answer)
-    assert feedback.status == "wrong", f"{name}: the wrong answer passed: {feedback}"
-    assert hint.lower() in feedback.message.lower(), f"{name}: expected a hint about {hint!r}, got {feedback}"
 
 
 def test_the_new_exercises_are_registered():

@@ -93,27 +93,33 @@ def _sha(path, *extra):
     return h.hexdigest()
 
 
-def ensure_node_modules():
-    """`npm ci` the pinned asset packages into tools/reveal/node_modules (once per lock file)."""
-    lock = KIT / "package-lock.json"
-    stamp = NODE_MODULES / ".course-lock-sha256"
-    want = _sha(lock)
+def npm_ci(folder, assets, command, error):
+    """`npm ci` the pinned packages of `folder` (its package-lock.json) into folder/node_modules, once
+    per lock file (a stamp records the lock's hash). `assets` says what they are for the messages,
+    `command` is what to run again; failures raise `error` with the fix."""
+    folder = Path(folder)
+    stamp = folder / "node_modules" / ".course-lock-sha256"
+    want = _sha(folder / "package-lock.json")
     if stamp.exists() and stamp.read_text().strip() == want:
         return
     npm = shutil.which("npm")
     if npm is None:
-        raise SlidesError("npm was not found. The slides take reveal.js, MathJax and friends from "
-                          "npm at build time: install Node.js (it includes npm), e.g. "
-                          "`sudo apt-get install npm` or from https://nodejs.org, then run "
-                          "python3 course.py slides again.")
-    print("slides: installing the slide assets with npm ci (once) ...", flush=True)
+        raise error(f"npm was not found. {assets} from npm at build time: install Node.js (it includes "
+                    f"npm), e.g. `sudo apt-get install npm` or from https://nodejs.org, then run "
+                    f"{command} again.")
+    print(f"{command.split()[-1]}: installing the assets with npm ci (once) ...", flush=True)
     result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-                            cwd=KIT, capture_output=True, text=True)
+                            cwd=folder, capture_output=True, text=True)
     if result.returncode != 0:
-        raise SlidesError("`npm ci` failed in tools/reveal (it needs network the first time):\n"
-                          + result.stderr[-2000:]
-                          + "\nCheck your connection to the npm registry and try again.")
+        raise error(f"`npm ci` failed in {folder.relative_to(ROOT)} (it needs network the first time):\n"
+                    + result.stderr[-2000:]
+                    + "\nCheck your connection to the npm registry and try again.")
     stamp.write_text(want + "\n")
+
+
+def ensure_node_modules():
+    """`npm ci` the pinned asset packages into tools/reveal/node_modules (once per lock file)."""
+    npm_ci(KIT, "The slides take reveal.js, MathJax and friends", "python3 course.py slides", SlidesError)
 
 
 def copy_assets(out):

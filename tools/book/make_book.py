@@ -64,24 +64,8 @@ class BookError(RuntimeError):
 
 def ensure_node_modules():
     """`npm ci` MathJax and axe-core into tools/book/node_modules (once per lock file)."""
-    lock = HERE / "package-lock.json"
-    stamp = NODE_MODULES / ".course-lock-sha256"
-    want = hashlib.sha256(lock.read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text().strip() == want:
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        raise BookError("npm was not found. The website takes MathJax (and the tests axe-core) "
-                        "from npm at build time: install Node.js (it includes npm), e.g. "
-                        "`sudo apt-get install npm`, then run python3 course.py book again.")
-    print("book: installing MathJax and axe-core with npm ci (once) ...", flush=True)
-    result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-                            cwd=HERE, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise BookError("`npm ci` failed in tools/book (it needs network the first time):\n"
-                        + result.stderr[-2000:]
-                        + "\nCheck your connection to the npm registry and try again.")
-    stamp.write_text(want + "\n")
+    slides.npm_ci(HERE, "The website takes MathJax (and the tests axe-core)", "python3 course.py book",
+                  BookError)
 
 
 def copy_mathjax(extra):
