@@ -10,7 +10,7 @@ The core (network, activations, costs, train, gradcheck, data) needs only NumPy.
 Pictures live in nnlib.plots (matplotlib) and sliders in nnlib.widgets (ipywidgets).
 """
 from .network import Network
-from .train import fit, History, TrainingDiverged, SGD, RMSProp, Adam, constant, step_decay, exponential, cosine
+from .train import fit, History, TrainingDiverged, ClippedL1, SGD, RMSProp, Adam, constant, step_decay, exponential, cosine
 from .gradcheck import gradcheck
 from .data import load_digits, load_mnist, download_mnist, DataError
 

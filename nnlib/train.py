@@ -229,6 +229,36 @@ def cosine(eta, epochs, eta_min=0.0):
 SCHEDULES = {"constant": constant, "step": step_decay, "exponential": exponential, "cosine": cosine}
 
 
+# ---- the clipped (proximal) L1 step: a per-step callback for fit -------------------------------
+def soft_threshold(w, t):
+    """sgn(w) max(|w| - t, 0): every entry moves t towards 0 and stops at 0 (the proximal step of
+    t * |w|). Entries with |w| <= t become exactly 0."""
+    return np.sign(w) * np.maximum(np.abs(w) - t, 0.0)
+
+
+class ClippedL1:
+    """A fit() callback for L1 with the clipped (proximal) step: fit takes the plain step on C_0
+    (call it WITHOUT l1=), then after every step this moves every weight eta*lam towards 0,
+    stopping at 0: w <- soft_threshold(w, eta * lam), with eta the step's learning rate. Biases are
+    not touched. With record=f, f(net) is stored in .records after every step (for pictures)."""
+
+    def __init__(self, lam, record=None):
+        if not (isinstance(lam, (int, float, np.integer, np.floating)) and np.isfinite(lam) and lam > 0):
+            raise ValueError(f"ClippedL1 needs a strength lam > 0, like 1e-3; got {lam!r}.")
+        self.lam, self.record, self.records = float(lam), record, []
+
+    def __call__(self, net, info):
+        t = info["eta"] * self.lam
+        for w in net.weights:               # soft_threshold(w, t), in place: fit's optimizer holds these arrays
+            size = np.abs(w)
+            size -= t
+            np.maximum(size, 0, out=size)
+            np.copysign(size, w, out=w)
+        if self.record is not None:
+            self.records.append(self.record(net))
+        return False                         # never stops training
+
+
 # ---- the training loop ------------------------------------------------------------------------
 def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=False,
         optimizer=None, l2=0.0, l1=0.0, dropout=0.0, validation=None, patience=None, augment=None,

@@ -5,6 +5,7 @@ shapes, weights at and near 0 (where L1's steps are delicate), validation curves
 """
 import numpy as np
 
+from ..train import soft_threshold
 from . import Hint, close, exercise
 
 
@@ -97,11 +98,6 @@ def l1_step(w, nabla_C0, eta, lam):
     weight moves by the same eta*lam towards 0, big or small. (np.sign(0) = 0: a weight at exactly
     0 gets no pull.)"""
     return w - eta * lam * np.sign(w) - eta * nabla_C0
-
-
-def soft_threshold(x, t):
-    """sgn(x) max(|x| - t, 0): move x by t towards 0, but stop at 0."""
-    return np.sign(x) * np.maximum(np.abs(x) - t, 0.0)
 
 
 def l1_prox_step(w, nabla_C0, eta, lam):

@@ -24,6 +24,7 @@ the weights that are exactly 0 (exact zeros are drawn in the histogram's leftmos
 import numpy as np
 
 from .. import Network, TrainingDiverged, fit, plots
+from ..train import ClippedL1, soft_threshold  # noqa: F401  (the clipped L1 step lives in the core)
 from . import Explorer, selector, slider
 
 KINDS = ("L2", "L1", "L1 clipped")
@@ -42,35 +43,6 @@ def snap(lam):
         return 0.0
     grid = np.array(LAMBDAS)
     return float(grid[np.argmin(np.abs(np.log10(grid) - np.log10(lam)))])
-
-
-def soft_threshold(w, t):
-    """sgn(w) max(|w| - t, 0): every entry moves t towards 0 and stops at 0 (the proximal step of
-    t * |w|). Entries with |w| <= t become exactly 0."""
-    return np.sign(w) * np.maximum(np.abs(w) - t, 0.0)
-
-
-class ClippedL1:
-    """A fit() callback for L1 with the clipped (proximal) step: fit takes the plain step on C_0
-    (call it WITHOUT l1=), then after every step this moves every weight eta*lam towards 0,
-    stopping at 0: w <- soft_threshold(w, eta * lam), with eta the step's learning rate. Biases are
-    not touched. With record=f, f(net) is stored in .records after every step (for pictures)."""
-
-    def __init__(self, lam, record=None):
-        if not (isinstance(lam, (int, float, np.integer, np.floating)) and np.isfinite(lam) and lam > 0):
-            raise ValueError(f"ClippedL1 needs a strength lam > 0, like 1e-3; got {lam!r}.")
-        self.lam, self.record, self.records = float(lam), record, []
-
-    def __call__(self, net, info):
-        t = info["eta"] * self.lam
-        for w in net.weights:               # soft_threshold(w, t), in place: fit's optimizer holds these arrays
-            size = np.abs(w)
-            size -= t
-            np.maximum(size, 0, out=size)
-            np.copysign(size, w, out=w)
-        if self.record is not None:
-            self.records.append(self.record(net))
-        return False                         # never stops training
 
 
 def abs_histogram(w):
