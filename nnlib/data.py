@@ -92,19 +92,14 @@ def _sha256_file(path):
     return digest.hexdigest()
 
 
-def _restore_hint():
-    """How to get the bundled file back."""
-    return _RESTORE_HINT
-
-
 def _read_bundled(path):
     """Check the bundled file's hash and return (images uint8 (n, 28, 28), labels uint8 (n,))."""
     if not path.is_file():
-        raise DataError(f"The bundled digits file {path} is missing. {_restore_hint()}")
+        raise DataError(f"The bundled digits file {path} is missing. {_RESTORE_HINT}")
     actual = _sha256_file(path)
     if actual != BUNDLED_SHA256:
         raise DataError(f"The bundled digits file {path} is corrupt or was changed: its SHA-256 "
-                        f"is {actual}, expected {BUNDLED_SHA256}. {_restore_hint()}")
+                        f"is {actual}, expected {BUNDLED_SHA256}. {_RESTORE_HINT}")
     with np.load(path, allow_pickle=False) as archive:
         return archive["images"], archive["labels"]
 
