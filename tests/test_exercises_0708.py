@@ -85,6 +85,12 @@ def _float32_naive(Z):
     (lambda Z: np.exp(Z - Z.max(axis=1, keepdims=True)), "did not divide"),
     (lambda Z: np.eye(Z.shape[1])[Z.argmax(axis=1)], "hard max"),       # not softmax
     (lambda Z: nb07.softmax(Z)[:, 0], "shape"),
+    # a shift by something other than the row's max: right for z around 1000 with a small spread,
+    # but it overflows for a row spread over 2000 (the old checker accepted all three)
+    (nb07._softmax_sub_min, "only the row's maximum"),
+    (lambda Z: (lambda e: e / e.sum(axis=1, keepdims=True))(np.exp(Z - Z.mean(axis=1, keepdims=True))),
+     "only the row's maximum"),
+    (lambda Z: (lambda e: e / e.sum(axis=1, keepdims=True))(np.exp(Z - Z[:, :1])), "only the row's maximum"),
 ])
 def test_softmax_mistakes(f, hint):
     fails_with("07.softmax", f, hint)

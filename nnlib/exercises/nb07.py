@@ -217,6 +217,11 @@ def _softmax_in_place(Z):
     return e / e.sum(axis=1, keepdims=True)
 
 
+def _softmax_sub_min(Z):
+    e = np.exp(Z - Z.min(axis=1, keepdims=True))   # the wrong end: exponents up to the row's spread
+    return e / e.sum(axis=1, keepdims=True)
+
+
 # Inputs the notebook never shows. Shapes differ (n != k) except where a square batch is the
 # point (it lets a missing keepdims broadcast silently instead of raising).
 _rng = np.random.default_rng(707)
@@ -225,6 +230,8 @@ _Z_SQUARE = np.array([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0], [2.0, 2.0, 2.0]])
 _Z_HUGE = np.array([[1000.0, 1001.0, 999.0, 1000.5], [-3.0, 0.0, 2.0, 1.0]])   # z around 1000
 _Z_MIXED = np.array([[1000.0, 998.0, 990.0], [0.0, 1.0, -2.0]])                # rows far apart
 _Z_NEG = np.array([[-1000.0, -1002.0, -1001.0]])                                # exp underflows to 0
+_Z_SPREAD = np.array([[-1000.0, 1000.0, 0.0, 999.0]])   # one row spread over 2000, its max not first:
+# subtracting the row's min, mean or first z (instead of its max) still overflows here
 _Z_ONE_CLASS = np.array([[3.0], [-7.5]])                                        # k = 1: always 1
 
 
@@ -252,6 +259,7 @@ def _call(f, Z):
     (_softmax_global_max, "each row's own"),
     (_softmax_no_keepdims, "keepdims"),
     (_softmax_in_place, "in place"),
+    (_softmax_sub_min, "maximum"),
 ])
 def _check_softmax(f):
     # 1. ordinary numbers: is it softmax at all?
@@ -294,11 +302,17 @@ def _check_softmax(f):
         raise Hint("Right numbers, but your function changed the array it was given (Z -= ... works in "
                    "place). Write Z - Z.max(axis=1, keepdims=True) into a new array: the caller still needs z.")
     # 2. large z: the stable form
-    for Z in (_Z_HUGE, _Z_MIXED, _Z_NEG):
+    for Z in (_Z_HUGE, _Z_MIXED, _Z_NEG, _Z_SPREAD):
         got, _ = _call(f, Z)
         want = softmax(Z)
         if close(got, want, rtol=1e-6, atol=1e-12):
             continue
+        if Z is _Z_SPREAD and not np.all(np.isfinite(got)):
+            raise Hint(f"For Z = {Z.tolist()} your softmax gives {np.round(got, 4).tolist()}. Subtracting a "
+                       "number from each row keeps the result, but only the row's MAXIMUM keeps every exponent "
+                       "<= 0: subtract the row's minimum, mean or first z and a row whose z spread over more "
+                       "than about 700 still overflows (here e^{1000 - 0} or e^{1000 + 1000}). Use "
+                       "Z - Z.max(axis=1, keepdims=True).")
         if not np.all(np.isfinite(got)):
             bad_global = ~np.isfinite(_softmax_global_max(Z))
             if bad_global.any() and np.array_equal(~np.isfinite(got), bad_global):
