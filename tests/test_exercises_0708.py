@@ -237,13 +237,17 @@ def test_tanh_prime_mistakes(f, hint):
     fails_with("08.tanh_prime", f, hint)
 
 
-@pytest.mark.parametrize("answer", ["sigmoid", "Sigmoid", " sigmoid ", "logistic"])
+@pytest.mark.parametrize("answer", [0.25 ** 6, 1 / 4096, 2.44e-4, 2.4e-4, np.float32(1) / 4096, (1 / 4) ** 6])
 def test_quarter_right_forms(answer):
     passes("08.quarter", answer)
 
 
-@pytest.mark.parametrize("answer, hint", [("tanh", "tanh'(0) = 1"), ("relu", "ReLU"), (0.25, "a name"),
-                                          ("softmax", "not one of")])
+# The old 08.quarter asked which activation's slope never exceeds 1/4, printed in the table just above
+# it: the answer "sigmoid" was on screen, and is now a mistake (a name, not the factor).
+@pytest.mark.parametrize("answer, hint", [(0.25, "one layer"), (1.5, "power 6"), (4096, "1/4096"),
+                                          (0.25 ** 7, "output layer"), (0.25 ** 5, "layer 1"),
+                                          (1, "tanh and relu"), ("sigmoid", "give a number"),
+                                          (0.01, "6 hidden layers")])
 def test_quarter_mistakes(answer, hint):
     fails_with("08.quarter", answer, hint)
 
