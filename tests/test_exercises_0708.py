@@ -279,3 +279,27 @@ def test_he_std_hint_agrees_with_the_notebook():
     spread = np.sqrt(784 * np.mean(X[:1000] ** 2))
     assert round(spread) == 9
     assert "about 9" in check("08.he_std", lambda n: 1.0).message
+
+
+# Hints the old checker misnamed: it blamed `counts[y_true, y_pred] += 1` for any matrix with too few
+# examples and the right non-zero cells (a loop that skips the last pair, a row-normalised matrix).
+def _confusion_skips_last(y_true, y_pred, n_classes=10):
+    counts = np.zeros((n_classes, n_classes), dtype=int)
+    for i in range(len(y_true) - 1):
+        counts[y_true[i], y_pred[i]] += 1
+    return counts
+
+
+def _confusion_row_fractions(y_true, y_pred, n_classes=10):
+    counts = nb07.confusion(y_true, y_pred, n_classes).astype(float)
+    return counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+
+
+@pytest.mark.parametrize("f, hint, not_hint", [
+    (_confusion_skips_last, "every (true, predicted) pair", "np.add.at"),
+    (_confusion_row_fractions, "fractions", "np.add.at"),
+    (nb07._fancy_plus_equals, "np.add.at", "fractions"),
+])
+def test_confusion_hints_name_the_real_mistake(f, hint, not_hint):
+    fails_with("07.confusion", f, hint)
+    assert not_hint.lower() not in check("07.confusion", f).message.lower()

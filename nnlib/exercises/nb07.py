@@ -158,7 +158,11 @@ def _check_confusion(f):
         if np.array_equal(got, want.T):
             raise Hint("Rows and columns are swapped: counts[i, j] is for TRUE label i (the row) and "
                        "PREDICTED label j (the column).")
-        if got.sum() < want.sum() and np.array_equal(got > 0, want > 0):
+        rows = want.sum(axis=1, keepdims=True)
+        if close(got, want / np.where(rows == 0, 1, rows)) or close(got, want / want.sum()):
+            raise Hint("Those are fractions (counts divided by a row's or the matrix's sum). The exercise asks for "
+                       "the counts themselves: integers, each example adding 1 to one cell.")
+        if np.array_equal(got, _fancy_plus_equals(yt, yp, k)):
             raise Hint(f"Your matrix counts {got.sum()} examples, not {len(yt)}: a pair (true, predicted) "
                        "that occurs several times was counted once. counts[y_true, y_pred] += 1 does that "
                        "(NumPy writes each repeated index once); loop over the pairs, or use "
@@ -168,6 +172,9 @@ def _check_confusion(f):
         if np.array_equal(got, off):
             raise Hint("The diagonal is empty: the right answers belong in the matrix too, on the diagonal "
                        "(true label = predicted label).")
+        if got.sum() != len(yt):
+            raise Hint(f"Your matrix counts {got.sum():g} examples, not {len(yt)}: every example adds exactly 1 to "
+                       "one cell. Does your loop visit every (true, predicted) pair, each once?")
         raise Hint("Not the same counts. For each example add 1 to counts[true label, predicted label].")
     return "Rows are the true digits, columns the answers; the diagonal holds the right ones."
 
