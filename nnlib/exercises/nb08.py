@@ -68,8 +68,9 @@ def _check_quarter(answer):
         raise Hint(f"Give a number, the factor (like 0.5 for 'halved'), not {answer!r}.") from None
     if close(x, QUARTER_6, rtol=0.02):
         return ("(1/4)^6 = 1/4096, about 2.4e-4: even if every sigmoid neuron sat at z = 0, its steepest point, "
-                "the slopes alone would shrink layer 1's error 4,096-fold. Real neurons are off-centre (slopes "
-                "below 1/4), which is why the table below shows an even smaller ratio.")
+                "the slopes alone would shrink layer 1's error 4,096-fold. With scaled or He weights the table below "
+                "shows an even smaller ratio (most neurons sit off-centre, where the slope is below 1/4, and layer "
+                "1 reads mostly-blank pixels); with N(0, 1) weights the large weights make up for part of it.")
     if close(x, 0.25):
         raise Hint("1/4 is one layer's factor. The error passes through 6 hidden layers, and BP2 multiplies "
                    "by sigma' at each of them: multiply 1/4 by itself 6 times.")
