@@ -76,6 +76,12 @@ def _float32_naive(Z):
     (lambda Z: np.exp(Z - Z.max(axis=1, keepdims=True)), "did not divide"),
     (lambda Z: np.eye(Z.shape[1])[Z.argmax(axis=1)], "hard max"),       # not softmax
     (lambda Z: nb07.softmax(Z)[:, 0], "shape"),
+    # a shift by something other than the row's max: right for z around 1000 with a small spread,
+    # but it overflows for a row spread over 2000 (the old checker accepted all three)
+    (nb07._softmax_sub_min, "only the row's maximum"),
+    (lambda Z: (lambda e: e / e.sum(axis=1, keepdims=True))(np.exp(Z - Z.mean(axis=1, keepdims=True))),
+     "only the row's maximum"),
+    (lambda Z: (lambda e: e / e.sum(axis=1, keepdims=True))(np.exp(Z - Z[:, :1])), "only the row's maximum"),
 ])
 def test_softmax_mistakes(f, hint):
     fails_with("07.softmax", f, hint)
@@ -222,13 +228,17 @@ def test_tanh_prime_mistakes(f, hint):
     fails_with("08.tanh_prime", f, hint)
 
 
-@pytest.mark.parametrize("answer", ["sigmoid", "Sigmoid", " sigmoid ", "logistic"])
+@pytest.mark.parametrize("answer", [0.25 ** 6, 1 / 4096, 2.44e-4, 2.4e-4, np.float32(1) / 4096, (1 / 4) ** 6])
 def test_quarter_right_forms(answer):
     passes("08.quarter", answer)
 
 
-@pytest.mark.parametrize("answer, hint", [("tanh", "tanh'(0) = 1"), ("relu", "ReLU"), (0.25, "a name"),
-                                          ("softmax", "not one of")])
+# The old 08.quarter asked which activation's slope never exceeds 1/4, printed in the table just above
+# it: the answer "sigmoid" was on screen, and is now a mistake (a name, not the factor).
+@pytest.mark.parametrize("answer, hint", [(0.25, "one layer"), (1.5, "power 6"), (4096, "1/4096"),
+                                          (0.25 ** 7, "output layer"), (0.25 ** 5, "layer 1"),
+                                          (1, "tanh and relu"), ("sigmoid", "give a number"),
+                                          (0.01, "6 hidden layers")])
 def test_quarter_mistakes(answer, hint):
     fails_with("08.quarter", answer, hint)
 
@@ -260,3 +270,27 @@ def test_he_std_hint_agrees_with_the_notebook():
     spread = np.sqrt(784 * np.mean(X[:1000] ** 2))
     assert round(spread) == 9
     assert "about 9" in check("08.he_std", lambda n: 1.0).message
+
+
+# Hints the old checker misnamed: it blamed `counts[y_true, y_pred] += 1` for any matrix with too few
+# examples and the right non-zero cells (a loop that skips the last pair, a row-normalised matrix).
+def _confusion_skips_last(y_true, y_pred, n_classes=10):
+    counts = np.zeros((n_classes, n_classes), dtype=int)
+    for i in range(len(y_true) - 1):
+        counts[y_true[i], y_pred[i]] += 1
+    return counts
+
+
+def _confusion_row_fractions(y_true, y_pred, n_classes=10):
+    counts = nb07.confusion(y_true, y_pred, n_classes).astype(float)
+    return counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+
+
+@pytest.mark.parametrize("f, hint, not_hint", [
+    (_confusion_skips_last, "every (true, predicted) pair", "np.add.at"),
+    (_confusion_row_fractions, "fractions", "np.add.at"),
+    (nb07._fancy_plus_equals, "np.add.at", "fractions"),
+])
+def test_confusion_hints_name_the_real_mistake(f, hint, not_hint):
+    fails_with("07.confusion", f, hint)
+    assert not_hint.lower() not in check("07.confusion", f).message.lower()

@@ -158,7 +158,11 @@ def _check_confusion(f):
         if np.array_equal(got, want.T):
             raise Hint("Rows and columns are swapped: counts[i, j] is for TRUE label i (the row) and "
                        "PREDICTED label j (the column).")
-        if got.sum() < want.sum() and np.array_equal(got > 0, want > 0):
+        rows = want.sum(axis=1, keepdims=True)
+        if close(got, want / np.where(rows == 0, 1, rows)) or close(got, want / want.sum()):
+            raise Hint("Those are fractions (counts divided by a row's or the matrix's sum). The exercise asks for "
+                       "the counts themselves: integers, each example adding 1 to one cell.")
+        if np.array_equal(got, _fancy_plus_equals(yt, yp, k)):
             raise Hint(f"Your matrix counts {got.sum()} examples, not {len(yt)}: a pair (true, predicted) "
                        "that occurs several times was counted once. counts[y_true, y_pred] += 1 does that "
                        "(NumPy writes each repeated index once); loop over the pairs, or use "
@@ -168,6 +172,9 @@ def _check_confusion(f):
         if np.array_equal(got, off):
             raise Hint("The diagonal is empty: the right answers belong in the matrix too, on the diagonal "
                        "(true label = predicted label).")
+        if got.sum() != len(yt):
+            raise Hint(f"Your matrix counts {got.sum():g} examples, not {len(yt)}: every example adds exactly 1 to "
+                       "one cell. Does your loop visit every (true, predicted) pair, each once?")
         raise Hint("Not the same counts. For each example add 1 to counts[true label, predicted label].")
     return "Rows are the true digits, columns the answers; the diagonal holds the right ones."
 
@@ -217,6 +224,11 @@ def _softmax_in_place(Z):
     return e / e.sum(axis=1, keepdims=True)
 
 
+def _softmax_sub_min(Z):
+    e = np.exp(Z - Z.min(axis=1, keepdims=True))   # the wrong end: exponents up to the row's spread
+    return e / e.sum(axis=1, keepdims=True)
+
+
 # Inputs the notebook never shows. Shapes differ (n != k) except where a square batch is the
 # point (it lets a missing keepdims broadcast silently instead of raising).
 _rng = np.random.default_rng(707)
@@ -225,6 +237,8 @@ _Z_SQUARE = np.array([[1.0, 2.0, 0.5], [0.0, -1.0, 3.0], [2.0, 2.0, 2.0]])
 _Z_HUGE = np.array([[1000.0, 1001.0, 999.0, 1000.5], [-3.0, 0.0, 2.0, 1.0]])   # z around 1000
 _Z_MIXED = np.array([[1000.0, 998.0, 990.0], [0.0, 1.0, -2.0]])                # rows far apart
 _Z_NEG = np.array([[-1000.0, -1002.0, -1001.0]])                                # exp underflows to 0
+_Z_SPREAD = np.array([[-1000.0, 1000.0, 0.0, 999.0]])   # one row spread over 2000, its max not first:
+# subtracting the row's min, mean or first z (instead of its max) still overflows here
 _Z_ONE_CLASS = np.array([[3.0], [-7.5]])                                        # k = 1: always 1
 
 
@@ -252,6 +266,7 @@ def _call(f, Z):
     (_softmax_global_max, "each row's own"),
     (_softmax_no_keepdims, "keepdims"),
     (_softmax_in_place, "in place"),
+    (_softmax_sub_min, "maximum"),
 ])
 def _check_softmax(f):
     # 1. ordinary numbers: is it softmax at all?
@@ -294,11 +309,17 @@ def _check_softmax(f):
         raise Hint("Right numbers, but your function changed the array it was given (Z -= ... works in "
                    "place). Write Z - Z.max(axis=1, keepdims=True) into a new array: the caller still needs z.")
     # 2. large z: the stable form
-    for Z in (_Z_HUGE, _Z_MIXED, _Z_NEG):
+    for Z in (_Z_HUGE, _Z_MIXED, _Z_NEG, _Z_SPREAD):
         got, _ = _call(f, Z)
         want = softmax(Z)
         if close(got, want, rtol=1e-6, atol=1e-12):
             continue
+        if Z is _Z_SPREAD and not np.all(np.isfinite(got)):
+            raise Hint(f"For Z = {Z.tolist()} your softmax gives {np.round(got, 4).tolist()}. Subtracting a "
+                       "number from each row keeps the result, but only the row's MAXIMUM keeps every exponent "
+                       "<= 0: subtract the row's minimum, mean or first z and a row whose z spread over more "
+                       "than about 700 still overflows (here e^{1000 - 0} or e^{1000 + 1000}). Use "
+                       "Z - Z.max(axis=1, keepdims=True).")
         if not np.all(np.isfinite(got)):
             bad_global = ~np.isfinite(_softmax_global_max(Z))
             if bad_global.any() and np.array_equal(~np.isfinite(got), bad_global):

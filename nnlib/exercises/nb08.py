@@ -46,26 +46,50 @@ def _check_tanh_prime(f):
     return "tanh'(z) = 1 - tanh(z)^2: 1 at z = 0, four times the sigmoid's best, and 0 on the flat ends."
 
 
-# ---- 08.quarter: which derivative never exceeds 1/4 --------------------------------------------
-@exercise("08.quarter", solution="sigmoid", mistakes=[
-    ("tanh", "tanh'(0) = 1"),
-    (0.25, "a name"),
-    ("relu", "1 for every z > 0"),
-    ("identity", "always 1"),
+# ---- 08.quarter: the most the sigmoid's slopes can let through 6 hidden layers -----------------
+QUARTER_6 = 0.25 ** 6   # BP2 multiplies by sigma'(z^l) once for each of the 6 hidden layers; each <= 1/4
+
+
+@exercise("08.quarter", solution=QUARTER_6, mistakes=[
+    (0.25, "one layer"),
+    (1.5, "power"),
+    (4096, "how many times smaller"),
+    (0.25 ** 7, "output layer"),
+    (0.25 ** 5, "layer 1"),
+    (1.0, "tanh"),
+    ("sigmoid", "a number"),
 ])
 def _check_quarter(answer):
-    if not isinstance(answer, str):
-        raise Hint(f"Answer with a name, a string such as 'tanh', not {answer!r}.")
-    name = answer.strip().lower().replace("σ", "sigmoid")
-    if name in ("sigmoid", "logistic", "the sigmoid"):
-        return "sigma'(z) = sigma(z)(1 - sigma(z)) <= 1/4, reached at z = 0 only."
-    if name == "tanh":
-        raise Hint("tanh'(0) = 1 - tanh(0)^2 = 1: tanh passes gradients through at full size near 0.")
-    if name == "relu":
-        raise Hint("ReLU's slope is 1 for every z > 0 (and 0 for z < 0): never a fraction in between.")
-    if name in ("identity", "linear"):
-        raise Hint("The identity's slope is always 1.")
-    raise Hint(f"{answer!r} is not one of the activations here: answer 'sigmoid', 'tanh' or 'relu'.")
+    if isinstance(answer, str) or answer is None:
+        raise Hint(f"Give a number, the factor (like 0.5 for 'halved'), not {answer!r}.")
+    try:
+        x = float(answer)
+    except (TypeError, ValueError):
+        raise Hint(f"Give a number, the factor (like 0.5 for 'halved'), not {answer!r}.") from None
+    if close(x, QUARTER_6, rtol=0.02):
+        return ("(1/4)^6 = 1/4096, about 2.4e-4: even if every sigmoid neuron sat at z = 0, its steepest point, "
+                "the slopes alone would shrink layer 1's error 4,096-fold. With scaled or He weights the table below "
+                "shows an even smaller ratio (most neurons sit off-centre, where the slope is below 1/4, and layer "
+                "1 reads mostly-blank pixels); with N(0, 1) weights the large weights make up for part of it.")
+    if close(x, 0.25):
+        raise Hint("1/4 is one layer's factor. The error passes through 6 hidden layers, and BP2 multiplies "
+                   "by sigma' at each of them: multiply 1/4 by itself 6 times.")
+    if close(x, 1.5):
+        raise Hint("1/4 x 6 adds the layers up; BP2 MULTIPLIES by sigma' at every layer, so the factors compound: "
+                   "raise 1/4 to the power 6.")
+    if close(x, 4096):
+        raise Hint("4,096 is how many times smaller the error gets; the factor it is multiplied by is 1/4096.")
+    if close(x, 0.25 ** 7):
+        raise Hint("(1/4)^7 also counts the output layer: its error is a - y (softmax with the log-likelihood), "
+                   "no sigmoid slope. Only the 6 hidden layers multiply by sigma'.")
+    if close(x, 0.25 ** 5):
+        raise Hint("(1/4)^5 leaves one out: layer 1's own error delta^(1) is multiplied by sigma'(z^(1)) too, "
+                   "so all 6 hidden layers count.")
+    if close(x, 1.0):
+        raise Hint("1 is the largest slope of tanh and ReLU; the sigmoid's slope sigma(z)(1 - sigma(z)) is at most "
+                   "1/4, at z = 0.")
+    raise Hint(f"{x!r} is not it. Each hidden layer multiplies the error by a slope of at most 1/4 (the table); "
+               "there are 6 hidden layers between the output and layer 1.")
 
 
 # ---- 08.he_std: the spread of He initialisation -------------------------------------------------
