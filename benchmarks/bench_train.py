@@ -363,11 +363,11 @@ def breakdown(data, sizes=(784, 30, 10), batch=10, dtype=np.float64):
     record = _Record(net, X, Y, None, 0.0, 0.0, False, False, None, True)
     record.start_epoch()
 
-    def nnlib_step(with_cost=True):
+    def nnlib_step(with_cost=True):  # as fit() takes a plain SGD step (see fit's times_eta)
         xb, ybb = X.take(idx, axis=0), Y.take(idx, axis=0)
-        nw, nb, _, cost = net._backprop(xb, ybb, 0.0, 0.0, None, with_cost)
-        record.step(cost, nw, 0, 0, eta)
-        opt.step(params, nw + nb, eta, overwrite_grads=True)
+        nw, nb, _, cost = net._backprop(xb, ybb, 0.0, 0.0, None, with_cost, eta)
+        record.step(cost, nw, 0, 0, eta, eta)
+        opt.step(params, nw + nb, eta, times_eta=True)
 
     def one_fused_step():
         fused_step(wf, bf, X.take(idx, axis=0), Y.take(idx, axis=0), eta)
@@ -377,11 +377,11 @@ def breakdown(data, sizes=(784, 30, 10), batch=10, dtype=np.float64):
         "fused: one whole step": one_fused_step,
         "nnlib: one whole step as fit() takes it (step_cost on)": nnlib_step,
         "nnlib: one whole step, step_cost=False": lambda: nnlib_step(False),
-        "  of which _backprop (with the cost)": lambda: net._backprop(x, yb),
-        "  of which the SGD step (g *= eta, p -= g, all parameters)":
-            lambda: opt.step(params, nabla_w + nabla_b, eta, overwrite_grads=True),
-        "  of which the bookkeeping (cost finite? append it)": lambda: record.step(0.5, nabla_w, 0, 0, eta),
-        "  eta * g: the pass fused saves by scaling delta instead (not in fused)":
+        "  of which _backprop (with the cost, scale=eta)": lambda: net._backprop(x, yb, 0.0, 0.0, None, True, eta),
+        "  of which the SGD step (p -= eta g, all parameters; eta g from _backprop)":
+            lambda: opt.step(params, nabla_w + nabla_b, eta, times_eta=True),
+        "  of which the bookkeeping (cost finite? append it)": lambda: record.step(0.5, nabla_w, 0, 0, eta, eta),
+        "  eta * g as a pass over the gradients (momentum, Adam: not in plain SGD's step any more)":
             lambda: [g.__imul__(1.0) for g in nabla_w + nabla_b],
         "  step_cost: the batch's cost (not in fused)": lambda: net.cost_fn.value(a[-1], yb, net.output),
         f"  sigmoid's cap np.maximum(z, ln tiny), {n_layers} layers (not in fused)":

@@ -129,10 +129,13 @@ class Network:
         nabla_w, nabla_b, delta, _ = self._backprop(x, y, l2, l1, masks)
         return (nabla_w, nabla_b, delta) if return_deltas else (nabla_w, nabla_b)
 
-    def _backprop(self, x, y, l2=0.0, l1=0.0, masks=None, with_cost=True):
+    def _backprop(self, x, y, l2=0.0, l1=0.0, masks=None, with_cost=True, scale=1.0):
         """The four equations of backpropagation, vectorized over the batch. Also returns the
         batch's cost, which the forward pass gives for free (None with with_cost=False).
-        masks: dropout (see _trace_dropout)."""
+        masks: dropout (see _trace_dropout).
+        scale: every gradient (and delta) comes out multiplied by it. fit() passes eta for plain
+        SGD, whose step is eta * gradient: multiplying the small delta^L once is cheaper than
+        multiplying every big gradient array afterwards."""
         if masks is None:
             z, a = self._trace(x)
         else:
@@ -141,6 +144,8 @@ class Network:
         n = len(x)  # the batch size: BP3 and BP4 average over the examples of the batch
         delta = [None] * L
         delta[-1] = self.cost_fn.delta(z[-1], a[-1], y, self.output)                  # (BP1)
+        if scale != 1:
+            delta[-1] *= scale  # BP2, BP3 and BP4 are linear in delta: they all inherit the factor
         for l in range(L - 2, -1, -1):
             delta[l] = (delta[l + 1] @ w[l + 1]) * self.hidden.prime(z[l], a[l + 1])  # (BP2)
             if masks is not None:
@@ -153,9 +158,9 @@ class Network:
         if l2 or l1:
             for nw, wl in zip(nabla_w, w):  # in place: these arrays are ours
                 if l2:
-                    nw += l2 * wl
+                    nw += (scale * l2) * wl
                 if l1:
-                    nw += l1 * np.sign(wl)
+                    nw += (scale * l1) * np.sign(wl)
         if not with_cost:
             return nabla_w, nabla_b, delta, None
         cost = self.cost_fn.value(a[-1], y, self.output)

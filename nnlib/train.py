@@ -68,13 +68,17 @@ class SGD:
     def __repr__(self):
         return f"SGD(momentum={self.mu:g}" + (", nesterov=True)" if self.nesterov else ")")
 
-    def step(self, params, grads, eta, overwrite_grads=False):
+    def step(self, params, grads, eta, overwrite_grads=False, times_eta=False):
         """Update every parameter array in place.
 
         overwrite_grads=True lets the step use the gradient arrays as scratch space (they end
         up holding eta * g), which saves an allocation and a pass over memory per step. By
-        default grads are left unchanged."""
-        if overwrite_grads:
+        default grads are left unchanged.
+        times_eta=True: grads already hold eta * g (fit() asks backprop for that, see
+        Network._backprop's scale), so no pass multiplies them."""
+        if times_eta:
+            self._apply(params, grads)
+        elif overwrite_grads:
             for g in grads:
                 g *= eta
             self._apply(params, grads)
@@ -293,6 +297,10 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
         net, X, y, epochs, batch_size, eta, l2, l1, dropout, validation, patience, augment, callback,
         step_cost, track, evaluate, shuffle)
     optimizer = _optimizer(optimizer, momentum, nesterov)
+    # plain SGD's step is eta * gradient, which backprop can return directly (see its scale);
+    # momentum, RMSProp and Adam are given the gradient itself
+    times_eta = type(optimizer) is SGD and not optimizer.mu
+    how = {"times_eta": True} if times_eta else {"overwrite_grads": True}  # (the grads are ours)
     params = net.weights + net.biases  # the arrays themselves: steps update them in place
     want_cost = step_cost or callback is not None
     rng = np.random.default_rng(seed)
@@ -301,13 +309,14 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
         for epoch in range(epochs):
             eta_now = _check_eta(schedule(epoch))
             record.start_epoch()
+            scale = eta_now if times_eta else 1.0  # plain SGD: backprop returns the step itself
             for step, (x, yb) in enumerate(_mini_batches(x_all, y_all, m, shuffle, rng)):
                 if augment is not None:
                     x = _augmented(augment, x, rng)
                 masks = net.dropout_masks(len(x), dropout, rng) if dropout else None
-                nabla_w, nabla_b, _, cost = net._backprop(x, yb, l2, l1, masks, want_cost)
-                record.step(cost, nabla_w, epoch, step, eta_now)  # diverged? into the History
-                optimizer.step(params, nabla_w + nabla_b, eta_now, overwrite_grads=True)
+                nabla_w, nabla_b, _, cost = net._backprop(x, yb, l2, l1, masks, want_cost, scale)
+                record.step(cost, nabla_w, epoch, step, eta_now, scale)  # diverged? into the History
+                optimizer.step(params, nabla_w + nabla_b, eta_now, **how)
                 if callback is not None and callback(net, {"epoch": epoch, "step": step,
                                                           "cost": cost, "eta": eta_now}):
                     return record.finish()
@@ -344,8 +353,9 @@ class _Record:
     def start_epoch(self):
         self.epoch_start, self.grads_rms = time.perf_counter(), []
 
-    def step(self, cost, nabla_w, epoch, step, eta):
-        """After one step's backprop (cost is None when nothing asked for it)."""
+    def step(self, cost, nabla_w, epoch, step, eta, scale=1.0):
+        """After one step's backprop (cost is None when nothing asked for it; nabla_w is scale
+        times the gradient)."""
         if cost is not None:
             if not math.isfinite(cost):
                 raise TrainingDiverged(
@@ -355,7 +365,7 @@ class _Record:
             if self.step_cost:
                 self.history.step_cost.append(cost)
         if self.track:
-            self.grads_rms.append([float(np.sqrt(np.vdot(g, g) / g.size)) for g in nabla_w])
+            self.grads_rms.append([float(np.sqrt(np.vdot(g, g) / g.size)) / scale for g in nabla_w])
 
     def end_epoch(self, epoch, eta, bar):
         h, net = self.history, self.net

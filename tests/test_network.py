@@ -626,3 +626,19 @@ def test_cross_entropy_of_saturated_float32_outputs_is_finite():
     c = get("cross_entropy").value(a, y, activation("sigmoid"))
     assert np.isfinite(c) and c > 10  # the one confident mistake costs a lot, but a finite lot
     assert get("cross_entropy").value(a[:, :2], y[:, :2], activation("sigmoid")) < 1e-5
+
+
+@pytest.mark.parametrize("l2,l1,dropout", [(0.0, 0.0, False), (0.3, 0.02, False), (0.1, 0.0, True)])
+def test_scale_gives_that_multiple_of_the_gradient(l2, l1, dropout):
+    """fit's plain SGD asks _backprop for eta * gradient (scale=eta, applied to delta^L once):
+    the same as the gradient times eta, regularisation and dropout included, and the cost is the
+    batch's cost either way."""
+    rng = np.random.default_rng(0)
+    net = Network([5, 4, 3, 2], hidden="tanh", output="sigmoid", cost="cross_entropy", init="scaled", seed=1)
+    x, y = rng.standard_normal((6, 5)), net.targets(rng.integers(0, 2, 6), 6)
+    masks = net.dropout_masks(6, 0.5, rng=2) if dropout else None
+    gw, gb, _, cost = net._backprop(x, y, l2, l1, masks)
+    sw, sb, _, scost = net._backprop(x, y, l2, l1, masks, True, 0.37)
+    assert scost == cost
+    for g, s in zip(gw + gb, sw + sb):
+        np.testing.assert_allclose(s, 0.37 * g, rtol=1e-12, atol=1e-15)
