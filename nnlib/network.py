@@ -284,6 +284,7 @@ class Network:
         try:
             with os.fdopen(fd, "wb") as f:
                 np.savez(f, sizes=np.array(self.sizes), meta=meta, **arrays)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private (0600): give it a new file's mode
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)
@@ -310,6 +311,13 @@ class Network:
             raise ValueError(f"{path} is not a network saved by nnlib ({e}): re-create it with "
                              "net.save(path).") from None
         return net
+
+
+def _umask():
+    """The process's umask (os.umask can only be read by setting it, so set it back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _check_sizes(sizes):

@@ -3,6 +3,7 @@ independent per-example implementation; shapes; bad input; saving and loading.""
 import itertools
 import os
 import re
+import stat
 
 import numpy as np
 import pytest
@@ -642,3 +643,16 @@ def test_scale_gives_that_multiple_of_the_gradient(l2, l1, dropout):
     assert scost == cost
     for g, s in zip(gw + gb, sw + sb):
         np.testing.assert_allclose(s, 0.37 * g, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and umask are POSIX")
+def test_a_saved_file_gets_a_new_files_mode_not_a_private_temporary_one(tmp_path):
+    """save() writes through a temporary file (mkstemp, mode 0600) and renames it: the result must
+    have the mode any new file gets (0666 minus the umask), readable by a classroom's other users."""
+    mask = os.umask(0o022)
+    try:
+        Network([3, 2], seed=0).save(tmp_path / "net.npz")
+        (tmp_path / "plain.txt").write_text("x")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE((tmp_path / "net.npz").stat().st_mode) == stat.S_IMODE((tmp_path / "plain.txt").stat().st_mode) == 0o644
