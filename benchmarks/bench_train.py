@@ -387,11 +387,11 @@ def breakdown(data, sizes=(784, 30, 10), batch=10, dtype=np.float64):
         f"  sigmoid's cap np.maximum(z, ln tiny), {n_layers} layers (not in fused)":
             lambda: [np.maximum(zl, -700.0) for zl in z],
         f"  BP3 and BP4's / n, {n_layers} layers (fused scales delta once)":
-            lambda: [(s / 10.0, d.T / 10.0) for s, d in zip(nabla_b, delta)],
+            lambda: [(s / float(batch), d.T / float(batch)) for s, d in zip(nabla_b, delta)],
         "  matmuls alone (forward, BP2, BP4)": lambda: ([a[l] @ w.T for l, w in enumerate(net.weights)],
                                                         [delta[l + 1] @ net.weights[l + 1] for l in range(n_layers - 1)],
                                                         [d.T @ al for d, al in zip(delta, a)]),
-        "  one small NumPy call (a 10 x 30 array times 2)": lambda: z[0] * 2.0,
+        f"  one small NumPy call (a {batch} x {sizes[1]} array times 2)": lambda: z[0] * 2.0,
     }
     for what, f in parts.items():
         us = min(timeit.repeat(f, number=2000, repeat=7, timer=CLOCK)) / 2000 * 1e6
@@ -454,9 +454,10 @@ def main():
         print("SKIP impl=torch: PyTorch is not installed (optional; it is no dependency of nnlib)", flush=True)
     check_same_algorithm(data, torch)
     if "--parts" in sys.argv:
-        for sizes in ((784, 30, 10), (784, 16, 16, 10)):
-            for dtype in (np.float64, np.float32):
-                breakdown(data, sizes, 10, dtype)
+        for batch in (10, 128):
+            for sizes in ((784, 30, 10), (784, 16, 16, 10)):
+                for dtype in (np.float64, np.float32):
+                    breakdown(data, sizes, batch, dtype)
     epochs = 3 if quick else 9
     runs = [(sizes, batch, dtype) for dtype in (np.float64, np.float32)
             for sizes in ([784, 30, 10], [784, 16, 16, 10]) for batch in (10, 32, 128)]
