@@ -5,8 +5,8 @@
     python3 scripts/train_best.py --search   # compare the candidates on a validation carve first
     python3 scripts/train_best.py --search --fresh   # ... training even those already in search.json
 
-Honest model selection, in three steps, fixed (rule and candidates) before any candidate below was
-measured on the test digits:
+Honest model selection, in three steps, fixed (rule and candidates, commit 3db083a) before any new
+candidate below was measured on the test digits (one of them, round 2's choice, already had been):
 1. --search trains every configuration in CANDIDATES twice, each time on 7,000 of the 8,000 bundled
    training digits, and measures it on the other 1,000: first carve load_digits(validation=1000),
    second carve second_carve(), disjoint from the first. That is 2,000 validation digits per
@@ -70,9 +70,9 @@ N_TRAIN, N_SEARCH = 8000, 7000
 BASE = dict(hidden=512, members=1, epochs=60, batch_size=32, eta=0.1, momentum=0.9, l2=1e-4,
             shift=2, degrees=0, scale=0.0, elastic=0.0, dropout=0.0)
 TURNS = dict(degrees=10, scale=0.1)   # turned by up to 10 degrees, resized by up to 10 %
-# Round 3 (see EARLIER_SELECTIONS): each candidate spends about the same CPU time (80-100 s on
-# 8,000 digits on a quiet machine) in a different way: more members, wider members, more epochs,
-# richer augmentation, dropout.
+# Round 3 (see EARLIER_SELECTIONS): each candidate was planned to spend about the same CPU time
+# (80-100 s on 8,000 digits on a quiet machine; the search then expected 89-112 s) in a different
+# way: more members, wider members, more epochs, richer augmentation, dropout.
 CANDIDATES = {
     "3 x 512, turns + sizes + shifts, 60 epochs (round 2's choice)": dict(TURNS, members=3),
     "4 x 512, turns + sizes + shifts, 50 epochs": dict(TURNS, members=4, epochs=50),
