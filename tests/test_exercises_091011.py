@@ -253,23 +253,6 @@ def test_best_cell_none_on_a_later_grid_is_wrong_not_unattempted():
     fails_with("09.best_cell", none_for_low_grids, "returned None")
 
 
-def _momentum_in_place(w, v, grad, eta, mu):
-    v *= mu
-    v -= eta * grad
-    w += v
-    return w, v
-
-
-def _momentum_grad_velocity(w, v, grad, eta, mu):
-    v = mu * v + grad                 # the velocity in gradient units: the same weights
-    return w - eta * v, v
-
-
-@pytest.mark.parametrize("f", [_momentum_in_place, _momentum_grad_velocity])
-def test_momentum_step_more_right_forms(f):
-    passes("09.momentum_step", f)
-
-
 def test_l1_prox_clip_form_passes():
     passes("10.l1_prox", lambda w, g, eta, lam: (w - eta * g) - np.clip(w - eta * g, -eta * lam, eta * lam))
 
