@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/bench_train.py            # everything, several minutes
     .venv/bin/python benchmarks/bench_train.py --quick    # speed only, fewer epochs
     .venv/bin/python benchmarks/bench_train.py --shift    # also a run with shifted digits
-    .venv/bin/python benchmarks/bench_train.py --parts    # also where one step's time goes
+    .venv/bin/python benchmarks/bench_train.py --parts    # also where one step's time goes (PART,
+                                                          # FIXED: the cost per step at any size)
     .venv/bin/python benchmarks/bench_train.py --rounds 3 # the speed table 3 times (medians)
     .venv/bin/python benchmarks/bench_train.py --wall     # wall-clock times instead of CPU times
 
@@ -14,6 +15,9 @@ Speed, on the bundled digits (8,000 training examples), median seconds per epoch
   impl=fused  the same algorithm hand-fused for speed (below): sigmoid and quadratic cost only,
               every operation in place, no checks, no cost, no history. Not a library, a
               yardstick: plain NumPy written for speed by hand.
+  impl=plain  the same algorithm vectorised over the batch as a learner writes it after notebook
+              05 (Nielsen's backprop with matrices instead of the loop over examples): nothing
+              fused, sigmoid as 1 / (1 + exp(-z)), the step as w -= (eta / m) * nabla_w
   impl=floor  the epoch's matrix products alone: the same matmuls with the same shapes per
               batch, nothing else -- no activation, no cost, no update. No implementation of
               this algorithm in NumPy can be faster than this.
@@ -25,7 +29,8 @@ machine hits them alike, and the clock is the process's CPU time (--wall: wall t
 other users of the machine disturb much less; CHECK lines show that they compute the same weights.
 Targets (issue 13), one TARGET line each, for 784-30-10 and 784-16-16-10, float64 and float32:
   nnlib/fused <= 1.1 at batch 10 and 32, <= 1.0 at batch 128; torch/nnlib >= 5 at batch 10.
-  (Older ones, still printed: loop/nnlib >= 7 and nnlib/floor <= 1.6 at batch 10.)
+  (Older ones, still printed: loop/nnlib >= 7 and nnlib/floor <= 1.6 at batch 10.) RATIO lines
+  also give nnlib/plain: against what a learner writes, not against the hand-fused yardstick.
 
 Full MNIST (60,000 digits), seconds per epoch of fit() for 784-30-10 and 784-100-10: measured
 when the data is in data/mnist-full/ (nnlib.download_mnist() puts it there; this script never
@@ -113,6 +118,31 @@ def loop_epoch(weights, biases, X, Y, batch_size, eta, rng):
             w -= (eta / len(batch)) * nw
         for b, nb in zip(biases, nabla_b):
             b -= (eta / len(batch)) * nb
+
+
+# ---- impl=plain: the same algorithm vectorised over the batch, as a learner writes it after 05 --
+def plain_epoch(weights, biases, X, Y, batch_size, eta, rng):
+    """One epoch of mini-batch SGD, the whole batch at once (rows are examples), written plainly:
+    Nielsen's backprop with the loop over examples replaced by matrices, nothing fused by hand
+    (but sigma'(z) taken from a = sigma(z), not recomputed). Updates in place."""
+    order = rng.permutation(len(X))
+    for k in range(0, len(X), batch_size):
+        batch = order[k:k + batch_size]
+        x, y = X[batch], Y[batch]
+        activations, zs = [x], []
+        for w, b in zip(weights, biases):
+            zs.append(activations[-1] @ w.T + b)
+            activations.append(1.0 / (1.0 + np.exp(-zs[-1])))
+        nabla_w, nabla_b = [None] * len(weights), [None] * len(weights)
+        delta = (activations[-1] - y) * activations[-1] * (1 - activations[-1])
+        nabla_w[-1], nabla_b[-1] = delta.T @ activations[-2], delta.sum(axis=0)
+        for l in range(2, len(weights) + 1):
+            delta = (delta @ weights[-l + 1]) * activations[-l] * (1 - activations[-l])
+            nabla_w[-l], nabla_b[-l] = delta.T @ activations[-l - 1], delta.sum(axis=0)
+        for w, nw in zip(weights, nabla_w):
+            w -= (eta / len(x)) * nw
+        for b, nb in zip(biases, nabla_b):
+            b -= (eta / len(x)) * nb
 
 
 # ---- impl=fused: the same algorithm with every NumPy call that can be saved saved --------------
@@ -257,8 +287,10 @@ def speed(sizes, batch, dtype, epochs, data, with_loop, torch):
     wl = [w.copy().astype(np.float64) for w in net.weights]
     bl = [b.reshape(-1, 1).astype(np.float64) for b in net.biases]
     wf, bf = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
-    shuffles, fused_rng, loop_rng, torch_rng = (np.random.default_rng(0) for _ in range(4))
-    impls = ["nnlib", "nocost", "fused", "floor"] + ["loop"] * with_loop + ["torch"] * (torch is not None)
+    wp, bp = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
+    shuffles, fused_rng, plain_rng, loop_rng, torch_rng = (np.random.default_rng(0) for _ in range(5))
+    impls = (["nnlib", "nocost", "fused", "plain", "floor"] + ["loop"] * with_loop
+             + ["torch"] * (torch is not None))
     times = {k: [] for k in impls}
     if torch is not None:
         model, loss_fn, opt = torch_model(torch, net.weights, net.biases, 3.0)
@@ -267,6 +299,7 @@ def speed(sizes, batch, dtype, epochs, data, with_loop, torch):
         "nnlib": lambda e, seed: fit_epoch_time(net, X, y, batch, seed),
         "nocost": lambda e, seed: fit_epoch_time(nocost, X, y, batch, seed, step_cost=False),
         "fused": lambda e, seed: epoch_times(lambda _: fused_epoch(wf, bf, X, Y, batch, 3.0, fused_rng), 1)[0],
+        "plain": lambda e, seed: epoch_times(lambda _: plain_epoch(wp, bp, X, Y, batch, 3.0, plain_rng), 1)[0],
         "floor": lambda e, seed: epoch_times(lambda _: floor_epoch(net.weights, X, batch), 1)[0],
         "loop": lambda e, seed: epoch_times(lambda _: loop_epoch(wl, bl, X.astype(np.float64), Y, batch, 3.0,
                                                                  loop_rng), 1)[0],
@@ -287,6 +320,7 @@ def speed(sizes, batch, dtype, epochs, data, with_loop, torch):
     print(f"RATIO sizes={name(sizes)} batch={batch} dtype={np.dtype(dtype).name} "
           f"nnlib/fused={med['nnlib'] / med['fused']:.3f} nocost/fused={med['nocost'] / med['fused']:.3f} "
           f"step_cost share={(med['nnlib'] - med['nocost']) / med['nnlib']:+.1%} "
+          f"nnlib/plain={med['nnlib'] / med['plain']:.3f} "
           f"nnlib/floor={med['nnlib'] / med['floor']:.2f} fused/floor={med['fused'] / med['floor']:.2f}"
           + (f" loop/nnlib={med['loop'] / med['nnlib']:.1f}" if with_loop else "")
           + (f" torch/nnlib={med['torch'] / med['nnlib']:.2f}" if torch is not None else ""), flush=True)
@@ -318,13 +352,14 @@ def check_same_algorithm(data, torch):
         Xd, tol = X.astype(dtype), (1e-6 if dtype == np.float64 else 1e-3)
         net = Network(sizes, seed=0, dtype=dtype)
         Y = np.eye(sizes[-1], dtype=dtype)[y]
-        others = {"fused": ([w.copy() for w in net.weights], [b.copy() for b in net.biases])}
+        others = {k: ([w.copy() for w in net.weights], [b.copy() for b in net.biases]) for k in ("fused", "plain")}
         if dtype == np.float64 and batch == 10:
             others["loop"] = ([w.copy() for w in net.weights], [b.reshape(-1, 1).copy() for b in net.biases])
         if torch is not None:
             model, loss_fn, opt = torch_model(torch, net.weights, net.biases, 3.0)
         fit(net, Xd, y, epochs=1, batch_size=batch, eta=3.0, evaluate=False, progress=False, seed=0)
         fused_epoch(*others["fused"], Xd, Y, batch, 3.0, np.random.default_rng(0))
+        plain_epoch(*others["plain"], Xd, Y, batch, 3.0, np.random.default_rng(0))
         if "loop" in others:
             loop_epoch(*others["loop"], Xd, Y, batch, 3.0, np.random.default_rng(0))
             others["loop"] = (others["loop"][0], b_flat(others["loop"][1]))
@@ -344,8 +379,8 @@ def b_flat(biases):
 
 
 def breakdown(data, sizes=(784, 30, 10), batch=10, dtype=np.float64):
-    """Where one training step's time goes (microseconds, fastest of several repeats of one
-    fixed batch): the whole step of fused and of nnlib as fit() takes it, then the NumPy calls
+    """Where one training step's time goes (microseconds, on one fixed batch; the parts take turns
+    and each gives its fastest of 7 rounds): the whole step of fused and of nnlib as fit() takes it, then the NumPy calls
     nnlib makes beyond fused's and the pieces of fit's bookkeeping, one by one."""
     import timeit
     from nnlib.train import SGD, _Record
@@ -393,10 +428,43 @@ def breakdown(data, sizes=(784, 30, 10), batch=10, dtype=np.float64):
                                                         [d.T @ al for d, al in zip(delta, a)]),
         f"  one small NumPy call (a {batch} x {sizes[1]} array times 2)": lambda: z[0] * 2.0,
     }
-    for what, f in parts.items():
-        us = min(timeit.repeat(f, number=2000, repeat=7, timer=CLOCK)) / 2000 * 1e6
+    # the parts take turns (7 rounds of 2,000 calls each), so that a busy spell hits them alike;
+    # each part's figure is its fastest round
+    best = dict.fromkeys(parts, float("inf"))
+    for _ in range(7):
+        for what, f in parts.items():
+            best[what] = min(best[what], timeit.timeit(f, number=2000, timer=CLOCK) / 2000 * 1e6)
+    for what, us in best.items():
         print(f"PART sizes={name(sizes)} batch={batch} dtype={np.dtype(dtype).name} {what}: {us:.1f} us",
               flush=True)
+
+
+def fixed_cost():
+    """The time a step costs whatever the sizes: fused's and nnlib's step on a 2-2-2 network and one
+    example, where the arithmetic is next to nothing and what is left is the NumPy calls (each has a
+    fixed cost, see the PART "one small NumPy call") and the Python around them. The difference is
+    what nnlib's structure (activation and cost objects, an optimizer object, the / n of BP3 and
+    BP4, the cap, the cost) adds to every step, at any size."""
+    import timeit
+    from nnlib.train import SGD
+    for sizes in ([2, 2, 2], [2, 2, 2, 2]):
+        net = Network(sizes, seed=0)
+        x, y = np.random.default_rng(0).random((1, 2)), np.eye(2)[[1]]
+        wf, bf = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
+        opt, params, eta = SGD(), net.weights + net.biases, 1e-20
+
+        def nnlib_step(with_cost):
+            nw, nb, _, _ = net._backprop(x, y, 0.0, 0.0, None, with_cost, eta)
+            opt.step(params, nw + nb, eta, times_eta=True)
+
+        steps = {"fused": lambda: fused_step(wf, bf, x, y, eta), "nnlib (step_cost on)": lambda: nnlib_step(True),
+                 "nnlib, step_cost=False": lambda: nnlib_step(False)}
+        best = dict.fromkeys(steps, float("inf"))
+        for _ in range(9):  # taking turns, as in breakdown()
+            for what, f in steps.items():
+                best[what] = min(best[what], timeit.timeit(f, number=5000, timer=CLOCK) / 5000 * 1e6)
+        print(f"FIXED sizes={name(sizes)} batch=1 " + " ".join(f"{k}: {v:.1f} us;" for k, v in best.items())
+              + f" nnlib - fused: {best['nnlib (step_cost on)'] - best['fused']:.1f} us per step", flush=True)
 
 
 def full_mnist_epochs(epochs):
@@ -454,6 +522,7 @@ def main():
         print("SKIP impl=torch: PyTorch is not installed (optional; it is no dependency of nnlib)", flush=True)
     check_same_algorithm(data, torch)
     if "--parts" in sys.argv:
+        fixed_cost()
         for batch in (10, 128):
             for sizes in ((784, 30, 10), (784, 16, 16, 10)):
                 for dtype in (np.float64, np.float32):
