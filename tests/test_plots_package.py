@@ -35,3 +35,18 @@ def test_activation_pair_imports_the_core_activations():
     fig = plots.activation_pair(np.linspace(-4, 4, 9), ["sigmoid", "tanh", "relu"])
     assert len(fig.axes) == 2 and len(fig.axes[0].lines) == 3
     plt.close(fig)
+
+
+def test_per_epoch_styles_give_one_colour_per_network_and_one_line_style_per_set():
+    curves = {"net A: test": [0.5, 0.6], "net B: test": [0.4, 0.5],
+              "net A: training": [0.6, 0.7], "net B: training": [0.5, 0.6]}
+    styles = {"net A: test": (0, 0), "net B: test": (1, 0), "net A: training": (0, 1), "net B: training": (1, 1)}
+    fig = plots.per_epoch(curves, styles=styles)
+    lines = {line.get_label(): line for line in fig.axes[0].get_lines()}
+    for label, (c, ls) in styles.items():
+        assert matplotlib.colors.same_color(lines[label].get_color(), plots.color(c))
+        assert lines[label].get_linestyle() == lines["net A: test" if ls == 0 else "net A: training"].get_linestyle()
+    assert lines["net A: test"].get_linestyle() != lines["net A: training"].get_linestyle()
+    default = plots.per_epoch(curves)  # without styles: every line its own colour
+    assert len({tuple(matplotlib.colors.to_rgba(line.get_color())) for line in default.axes[0].get_lines()}) == 4
+    plt.close("all")

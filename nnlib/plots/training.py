@@ -8,9 +8,11 @@ import numpy as np
 from .style import COLORS, CMAP_DIGIT, CMAP_SEQUENTIAL, CMAP_DIVERGING, color, linestyle
 
 
-def per_epoch(curves, ylabel="accuracy", title=None, xlabel="epoch", percent=False, ax=None):
+def per_epoch(curves, ylabel="accuracy", title=None, xlabel="epoch", percent=False, ax=None, styles=None):
     """One line per run: curves is a dict label -> values per epoch (epoch 1, 2, ...). A run that
-    diverged can end early: its line stops where it stopped and its label says so."""
+    diverged can end early: its line stops where it stopped and its label says so.
+    styles: optionally a dict label -> (colour number, line-style number) in the course's palette,
+    e.g. one colour per network and one line style per data set; by default each line its own."""
     if ax is None:
         fig, ax = plt.subplots(figsize=(7.5, 4.2))
     else:
@@ -18,7 +20,8 @@ def per_epoch(curves, ylabel="accuracy", title=None, xlabel="epoch", percent=Fal
     scale = 100.0 if percent else 1.0
     for i, (label, values) in enumerate(curves.items()):
         v = np.asarray(values, dtype=float) * scale
-        ax.plot(np.arange(1, len(v) + 1), v, color=color(i), ls=linestyle(i), label=label,
+        c, ls = (styles or {}).get(label, (i, i))
+        ax.plot(np.arange(1, len(v) + 1), v, color=color(c), ls=linestyle(ls), label=label,
                 marker="o" if len(v) <= 12 else None, markersize=5)
     ax.set(xlabel=xlabel, ylabel=ylabel + (" (%)" if percent else ""), title=title)
     if len(curves) > 1:
