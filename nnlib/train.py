@@ -291,7 +291,9 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
         its epoch, from the weights, instead of at its step).
     evaluate: measure cost and accuracy on the whole training set after every epoch.
     progress: show a progress bar (tqdm) over the epochs.
-    Raises TrainingDiverged when the cost becomes inf or NaN, naming the learning rate.
+    Raises TrainingDiverged when the cost becomes inf or NaN, naming the learning rate (or, when
+    the cost overflows before the first step, the network or its inputs); a ValueError for a network
+    whose weights are already inf or NaN (an earlier run of it diverged).
     """
     x_all, y_all, val, m, schedule = _checked_data_and_settings(
         net, X, y, epochs, batch_size, eta, l2, l1, dropout, validation, patience, augment, callback,
@@ -357,6 +359,13 @@ class _Record:
         """After one step's backprop (cost is None when nothing asked for it; nabla_w is scale
         times the gradient)."""
         if cost is not None:
+            if not math.isfinite(cost) and epoch == step == 0:  # no step of this run taken yet
+                raise TrainingDiverged(
+                    f"the cost is already {cost} on the first mini-batch, before any step: not the "
+                    f"learning rate's fault (eta={eta:g}). The network's output overflows on these inputs: "
+                    f"did an earlier fit() of it diverge (then start again from a new Network(...), or "
+                    f"from a copy made before that run), or are the inputs far larger than 0 to 1?",
+                    self.history)
             if not math.isfinite(cost):
                 raise TrainingDiverged(
                     f"training diverged in epoch {epoch + 1}, step {step + 1}: the cost became "
@@ -421,6 +430,10 @@ def _checked_data_and_settings(net, X, y, epochs, batch_size, eta, l2, l1, dropo
     size and the learning-rate schedule. Any bad one raises a ValueError saying what to give."""
     x_all = net.check_inputs(X, batch=True)
     y_all = net.targets(y, len(x_all))
+    if not all(np.isfinite(p).all() for p in net.weights + net.biases):
+        raise ValueError("this network's weights or biases are already inf or NaN (did an earlier fit() "
+                         "of it diverge?): no learning rate can train it. Start again from a new "
+                         "Network(...), or from a copy (net.copy()) made before that run.")
     m = len(x_all) if batch_size is None else batch_size
     if not (isinstance(m, (int, np.integer)) and m >= 1):
         raise ValueError(f"batch_size must be a whole number >= 1 (or None for the whole set); got {batch_size!r}.")

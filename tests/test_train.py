@@ -169,6 +169,7 @@ def test_step_cost_false_notices_a_divergence_at_the_end_of_its_epoch():
     net = Network([3, 8, 3], hidden="relu", output="identity", init="he", seed=0)
     with pytest.raises(TrainingDiverged, match=r"diverged in epoch \d+: the (weights|cost) became .*eta=1e\+06"):
         fit(net, X * 100, y, epochs=50, batch_size=10, eta=1e6, step_cost=False, **QUIET)
+    net = Network([3, 8, 3], hidden="relu", output="identity", init="he", seed=0)  # a new one: that one is broken
     with pytest.raises(TrainingDiverged, match=r"diverged in epoch \d+: the weights became inf or NaN"):
         fit(net, X * 100, y, epochs=50, batch_size=10, eta=1e6, step_cost=False, evaluate=False, **QUIET)
 
@@ -218,6 +219,29 @@ def test_huge_eta_raises_training_diverged_naming_eta():
     assert isinstance(e.value.history.step_cost, list) and len(e.value.history.step_cost) >= 1
     assert all(math.isfinite(c) for c in e.value.history.step_cost)  # only the finite costs
     assert isinstance(e.value, RuntimeError)
+
+
+def test_a_network_broken_by_an_earlier_divergence_is_refused_not_blamed_on_the_new_eta():
+    """After TrainingDiverged the network's weights are inf or NaN. Training it again with a small,
+    good eta must not report 'eta=0.01 is too large': no eta can help, and fit says so up front."""
+    X, y = toy(n=40, n_out=3)
+    net = Network([3, 8, 3], hidden="relu", output="identity", init="he", seed=0)
+    with pytest.raises(TrainingDiverged):
+        fit(net, X * 100, y, epochs=50, batch_size=10, eta=1e6, **QUIET)
+    # the run stopped at the step whose cost overflowed: its weights are huge but still finite
+    with pytest.raises(TrainingDiverged, match=r"already inf on the first mini-batch, before any step: not "
+                                               r"the learning rate's fault \(eta=0.01\).*earlier fit\(\).*new Network"):
+        fit(net, X * 100, y, epochs=1, batch_size=10, eta=0.01, **QUIET)
+    # with step_cost=False the run goes on to the end of its epoch: then the weights are inf or NaN
+    net = Network([3, 8, 3], hidden="relu", output="identity", init="he", seed=0)
+    with pytest.raises(TrainingDiverged):
+        fit(net, X * 100, y, epochs=50, batch_size=10, eta=1e6, step_cost=False, **QUIET)
+    assert not all(np.isfinite(p).all() for p in net.weights + net.biases)
+    before = [p.copy() for p in net.weights + net.biases]
+    for step_cost in (True, False):
+        with pytest.raises(ValueError, match=r"already inf or NaN .*earlier fit\(\).*new\s+Network"):
+            fit(net, X, y, epochs=1, batch_size=10, eta=0.01, step_cost=step_cost, **QUIET)
+    assert all(np.array_equal(p, q, equal_nan=True) for p, q in zip(net.weights + net.biases, before))
 
 
 @pytest.mark.parametrize("output", ["softmax", "sigmoid"])
