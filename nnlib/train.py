@@ -14,7 +14,8 @@ import numpy as np
 
 
 class TrainingDiverged(RuntimeError):
-    """The cost became inf or NaN: the steps were too large. `.history` holds what ran."""
+    """The cost became inf or NaN: usually the steps were too large (the message says when it was
+    the network or its inputs instead). `.history` holds what ran."""
 
     def __init__(self, message, history):
         super().__init__(message)
@@ -316,7 +317,8 @@ def fit(net, X, y, epochs=10, batch_size=10, eta=0.5, *, momentum=0.0, nesterov=
                 if augment is not None:
                     x = _augmented(augment, x, rng)
                 masks = net.dropout_masks(len(x), dropout, rng) if dropout else None
-                nabla_w, nabla_b, _, cost = net._backprop(x, yb, l2, l1, masks, want_cost, scale)
+                first = epoch == step == 0  # its cost is always checked: is the network sound?
+                nabla_w, nabla_b, _, cost = net._backprop(x, yb, l2, l1, masks, want_cost or first, scale)
                 record.step(cost, nabla_w, epoch, step, eta_now, scale)  # diverged? into the History
                 optimizer.step(params, nabla_w + nabla_b, eta_now, **how)
                 if callback is not None and callback(net, {"epoch": epoch, "step": step,
@@ -359,14 +361,14 @@ class _Record:
         """After one step's backprop (cost is None when nothing asked for it; nabla_w is scale
         times the gradient)."""
         if cost is not None:
-            if not math.isfinite(cost) and epoch == step == 0:  # no step of this run taken yet
-                raise TrainingDiverged(
-                    f"the cost is already {cost} on the first mini-batch, before any step: not the "
-                    f"learning rate's fault (eta={eta:g}). The network's output overflows on these inputs: "
-                    f"did an earlier fit() of it diverge (then start again from a new Network(...), or "
-                    f"from a copy made before that run), or are the inputs far larger than 0 to 1?",
-                    self.history)
             if not math.isfinite(cost):
+                if epoch == step == 0:  # no step of this run taken yet
+                    raise TrainingDiverged(
+                        f"the cost is already {cost} on the first mini-batch, before any step: not the "
+                        f"learning rate's fault (eta={eta:g}). The network's output overflows on these "
+                        f"inputs: did an earlier fit() of it diverge (then start again from a new "
+                        f"Network(...), or from a copy made before that run), or are the inputs far "
+                        f"larger than 0 to 1?", self.history)
                 raise TrainingDiverged(
                     f"training diverged in epoch {epoch + 1}, step {step + 1}: the cost became "
                     f"{cost}. The learning rate eta={eta:g} is too large for this network; "

@@ -228,10 +228,13 @@ def test_a_network_broken_by_an_earlier_divergence_is_refused_not_blamed_on_the_
     net = Network([3, 8, 3], hidden="relu", output="identity", init="he", seed=0)
     with pytest.raises(TrainingDiverged):
         fit(net, X * 100, y, epochs=50, batch_size=10, eta=1e6, **QUIET)
-    # the run stopped at the step whose cost overflowed: its weights are huge but still finite
-    with pytest.raises(TrainingDiverged, match=r"already inf on the first mini-batch, before any step: not "
-                                               r"the learning rate's fault \(eta=0.01\).*earlier fit\(\).*new Network"):
-        fit(net, X * 100, y, epochs=1, batch_size=10, eta=0.01, **QUIET)
+    # the run stopped at the step whose cost overflowed: its weights are huge but still finite;
+    # the first mini-batch's cost is checked even when no step cost is recorded
+    for step_cost in (True, False):
+        with pytest.raises(TrainingDiverged, match=r"already (inf|nan) on the first mini-batch, before any step: "
+                                                   r"not the learning rate's fault \(eta=0.01\).*earlier fit\(\)"
+                                                   r".*new Network"):
+            fit(net.copy(), X * 100, y, epochs=1, batch_size=10, eta=0.01, step_cost=step_cost, **QUIET)
     # with step_cost=False the run goes on to the end of its epoch: then the weights are inf or NaN
     net = Network([3, 8, 3], hidden="relu", output="identity", init="he", seed=0)
     with pytest.raises(TrainingDiverged):
