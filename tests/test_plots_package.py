@@ -47,6 +47,10 @@ def test_per_epoch_styles_give_one_colour_per_network_and_one_line_style_per_set
         assert matplotlib.colors.same_color(lines[label].get_color(), plots.color(c))
         assert lines[label].get_linestyle() == lines["net A: test" if ls == 0 else "net A: training"].get_linestyle()
     assert lines["net A: test"].get_linestyle() != lines["net A: training"].get_linestyle()
+    with pytest.raises(ValueError, match=r"every curve.*missing: \['net B: training'\]"):
+        plots.per_epoch(curves, styles={k: v for k, v in styles.items() if k != "net B: training"})
+    with pytest.raises(ValueError, match=r"no such curve: \['net C: test'\]"):
+        plots.per_epoch(curves, styles={**styles, "net C: test": (2, 0)})  # a typo'd label is not ignored
     default = plots.per_epoch(curves)  # without styles: every line its own colour
     assert len({tuple(matplotlib.colors.to_rgba(line.get_color())) for line in default.axes[0].get_lines()}) == 4
     plt.close("all")

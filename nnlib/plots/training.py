@@ -12,7 +12,13 @@ def per_epoch(curves, ylabel="accuracy", title=None, xlabel="epoch", percent=Fal
     """One line per run: curves is a dict label -> values per epoch (epoch 1, 2, ...). A run that
     diverged can end early: its line stops where it stopped and its label says so.
     styles: optionally a dict label -> (colour number, line-style number) in the course's palette,
-    e.g. one colour per network and one line style per data set; by default each line its own."""
+    e.g. one colour per network and one line style per data set, for every label; by default each
+    line gets its own."""
+    if styles is not None and set(styles) != set(curves):
+        missing, unknown = sorted(set(curves) - set(styles)), sorted(set(styles) - set(curves))
+        raise ValueError("styles must give a (colour, line style) pair for every curve and no other label"
+                         + (f"; missing: {missing}" if missing else "")
+                         + (f"; no such curve: {unknown}" if unknown else ""))
     if ax is None:
         fig, ax = plt.subplots(figsize=(7.5, 4.2))
     else:
@@ -20,7 +26,7 @@ def per_epoch(curves, ylabel="accuracy", title=None, xlabel="epoch", percent=Fal
     scale = 100.0 if percent else 1.0
     for i, (label, values) in enumerate(curves.items()):
         v = np.asarray(values, dtype=float) * scale
-        c, ls = (styles or {}).get(label, (i, i))
+        c, ls = styles[label] if styles is not None else (i, i)
         ax.plot(np.arange(1, len(v) + 1), v, color=color(c), ls=linestyle(ls), label=label,
                 marker="o" if len(v) <= 12 else None, markersize=5)
     ax.set(xlabel=xlabel, ylabel=ylabel + (" (%)" if percent else ""), title=title)
