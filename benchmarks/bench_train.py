@@ -3,8 +3,8 @@
     .venv/bin/python benchmarks/bench_train.py            # everything, several minutes
     .venv/bin/python benchmarks/bench_train.py --quick    # speed only, fewer epochs
     .venv/bin/python benchmarks/bench_train.py --shift    # also a run with shifted digits
-    .venv/bin/python benchmarks/bench_train.py --parts    # also where one step's time goes (PART,
-                                                          # FIXED: the cost per step at any size)
+    .venv/bin/python benchmarks/bench_train.py --parts    # also where one step's time goes (PART),
+                                                          # and the part that does not grow with size (FIXED)
     .venv/bin/python benchmarks/bench_train.py --rounds 3 # the speed table 3 times (medians)
     .venv/bin/python benchmarks/bench_train.py --wall     # wall-clock times instead of CPU times
 
@@ -17,7 +17,8 @@ Speed, on the bundled digits (8,000 training examples), median seconds per epoch
               yardstick: plain NumPy written for speed by hand.
   impl=plain  the same algorithm vectorised over the batch as a learner writes it after notebook
               05 (Nielsen's backprop with matrices instead of the loop over examples): nothing
-              fused, sigmoid as 1 / (1 + exp(-z)), the step as w -= (eta / m) * nabla_w
+              fused, sigmoid as 1 / (1 + exp(-z)), the step as w -= (eta / m) * nabla_w; no cost
+              (so nocost/plain is the like-for-like ratio)
   impl=floor  the epoch's matrix products alone: the same matmuls with the same shapes per
               batch, nothing else -- no activation, no cost, no update. No implementation of
               this algorithm in NumPy can be faster than this.
@@ -123,8 +124,10 @@ def loop_epoch(weights, biases, X, Y, batch_size, eta, rng):
 # ---- impl=plain: the same algorithm vectorised over the batch, as a learner writes it after 05 --
 def plain_epoch(weights, biases, X, Y, batch_size, eta, rng):
     """One epoch of mini-batch SGD, the whole batch at once (rows are examples), written plainly:
-    Nielsen's backprop with the loop over examples replaced by matrices, nothing fused by hand
-    (but sigma'(z) taken from a = sigma(z), not recomputed). Updates in place."""
+    Nielsen's backprop with the loop over examples replaced by matrices and his update
+    w -= (eta / m) * nabla_w, nothing fused by hand (but sigma'(z) taken from a = sigma(z), not
+    recomputed). Updates in place. (Notebook 05's own answer divides nabla_w by m, then steps
+    w -= eta * nabla_w: one more pass over each weight array, a little slower than this.)"""
     order = rng.permutation(len(X))
     for k in range(0, len(X), batch_size):
         batch = order[k:k + batch_size]
@@ -251,13 +254,13 @@ def epoch_times(run_one_epoch, epochs):
     return times
 
 
-def fit_epoch_time(net, X, y, batch, seed, **kw):
+def fit_epoch_time(net, X, y, batch, seed, eta=3.0, **kw):
     """One epoch of fit(), without fit's one-off checks of the whole data set: fit(epochs=1)
     minus fit(epochs=0) (which makes all the checks and no step), on CLOCK."""
     t0 = CLOCK()
-    fit(net, X, y, epochs=1, batch_size=batch, eta=3.0, evaluate=False, progress=False, seed=seed, **kw)
+    fit(net, X, y, epochs=1, batch_size=batch, eta=eta, evaluate=False, progress=False, seed=seed, **kw)
     t1 = CLOCK()
-    fit(net, X, y, epochs=0, batch_size=batch, eta=3.0, evaluate=False, progress=False, seed=seed, **kw)
+    fit(net, X, y, epochs=0, batch_size=batch, eta=eta, evaluate=False, progress=False, seed=seed, **kw)
     return (t1 - t0) - (CLOCK() - t1)
 
 
@@ -320,7 +323,7 @@ def speed(sizes, batch, dtype, epochs, data, with_loop, torch):
     print(f"RATIO sizes={name(sizes)} batch={batch} dtype={np.dtype(dtype).name} "
           f"nnlib/fused={med['nnlib'] / med['fused']:.3f} nocost/fused={med['nocost'] / med['fused']:.3f} "
           f"step_cost share={(med['nnlib'] - med['nocost']) / med['nnlib']:+.1%} "
-          f"nnlib/plain={med['nnlib'] / med['plain']:.3f} "
+          f"nnlib/plain={med['nnlib'] / med['plain']:.3f} nocost/plain={med['nocost'] / med['plain']:.3f} "
           f"nnlib/floor={med['nnlib'] / med['floor']:.2f} fused/floor={med['fused'] / med['floor']:.2f}"
           + (f" loop/nnlib={med['loop'] / med['nnlib']:.1f}" if with_loop else "")
           + (f" torch/nnlib={med['torch'] / med['nnlib']:.2f}" if torch is not None else ""), flush=True)
@@ -439,30 +442,29 @@ def breakdown(data, sizes=(784, 30, 10), batch=10, dtype=np.float64):
               flush=True)
 
 
-def fixed_cost():
-    """The time a step costs whatever the sizes: fused's and nnlib's step on a 2-2-2 network and one
-    example, where the arithmetic is next to nothing and what is left is the NumPy calls (each has a
-    fixed cost, see the PART "one small NumPy call") and the Python around them. The difference is
-    what nnlib's structure (activation and cost objects, an optimizer object, the / n of BP3 and
-    BP4, the cap, the cost) adds to every step, at any size."""
-    import timeit
-    from nnlib.train import SGD
+def fixed_cost(rows=2000):
+    """The part of a step's time that does not grow with the sizes: one epoch of fit() (as the
+    speed table takes it: fit_epoch_time, step_cost on and off) and of fused_epoch at mini-batch 1
+    on 2-2-2 and 2-2-2-2 networks, where the arithmetic is next to nothing and what is left is the
+    NumPy calls (each has a fixed cost, see the PART "one small NumPy call") and the Python around
+    them; divided by the number of steps. The difference is what nnlib's structure adds to every
+    step: the activation, cost and optimizer objects, fit's loop and bookkeeping, and the NumPy
+    calls fused saves (the / n of BP3 and BP4, the cap, the cost). At real sizes those extra calls
+    work on bigger arrays, so this is a lower bound of nnlib's extra time per step."""
+    rng = np.random.default_rng(0)
+    x, labels = rng.random((rows, 2)), rng.integers(0, 2, rows)
     for sizes in ([2, 2, 2], [2, 2, 2, 2]):
-        net = Network(sizes, seed=0)
-        x, y = np.random.default_rng(0).random((1, 2)), np.eye(2)[[1]]
+        net, nocost = Network(sizes, seed=0), Network(sizes, seed=0)
         wf, bf = [w.copy() for w in net.weights], [b.copy() for b in net.biases]
-        opt, params, eta = SGD(), net.weights + net.biases, 1e-20
-
-        def nnlib_step(with_cost):
-            nw, nb, _, _ = net._backprop(x, y, 0.0, 0.0, None, with_cost, eta)
-            opt.step(params, nw + nb, eta, times_eta=True)
-
-        steps = {"fused": lambda: fused_step(wf, bf, x, y, eta), "nnlib (step_cost on)": lambda: nnlib_step(True),
-                 "nnlib, step_cost=False": lambda: nnlib_step(False)}
-        best = dict.fromkeys(steps, float("inf"))
+        Y, fused_rng, eta = net.targets(labels, rows), np.random.default_rng(0), 1e-20  # steps leave the nets be
+        epochs = {"fused": lambda: epoch_times(lambda _: fused_epoch(wf, bf, x, Y, 1, eta, fused_rng), 1)[0],
+                  "nnlib (step_cost on)": lambda: fit_epoch_time(net, x, labels, 1, 0, eta=eta),
+                  "nnlib, step_cost=False": lambda: fit_epoch_time(nocost, x, labels, 1, 0, eta=eta,
+                                                                   step_cost=False)}
+        best = dict.fromkeys(epochs, float("inf"))
         for _ in range(9):  # taking turns, as in breakdown()
-            for what, f in steps.items():
-                best[what] = min(best[what], timeit.timeit(f, number=5000, timer=CLOCK) / 5000 * 1e6)
+            for what, f in epochs.items():
+                best[what] = min(best[what], f() / rows * 1e6)
         print(f"FIXED sizes={name(sizes)} batch=1 " + " ".join(f"{k}: {v:.1f} us;" for k, v in best.items())
               + f" nnlib - fused: {best['nnlib (step_cost on)'] - best['fused']:.1f} us per step", flush=True)
 
