@@ -382,9 +382,9 @@ def b_flat(biases):
 
 
 def breakdown(data, sizes=(784, 30, 10), batch=10, dtype=np.float64):
-    """Where one training step's time goes (microseconds, on one fixed batch; the parts take turns
-    and each gives its fastest of 7 rounds): the whole step of fused and of nnlib as fit() takes it, then the NumPy calls
-    nnlib makes beyond fused's and the pieces of fit's bookkeeping, one by one."""
+    """Where one training step's time goes (microseconds, on one fixed batch; the parts take turns,
+    see fastest_taking_turns): the whole step of fused and of nnlib as fit() takes it, then the
+    NumPy calls nnlib makes beyond fused's and the pieces of fit's bookkeeping, one by one."""
     import timeit
     from nnlib.train import SGD, _Record
     (X, y), _ = data
@@ -431,15 +431,21 @@ def breakdown(data, sizes=(784, 30, 10), batch=10, dtype=np.float64):
                                                         [d.T @ al for d, al in zip(delta, a)]),
         f"  one small NumPy call (a {batch} x {sizes[1]} array times 2)": lambda: z[0] * 2.0,
     }
-    # the parts take turns (7 rounds of 2,000 calls each), so that a busy spell hits them alike;
-    # each part's figure is its fastest round
-    best = dict.fromkeys(parts, float("inf"))
-    for _ in range(7):
-        for what, f in parts.items():
-            best[what] = min(best[what], timeit.timeit(f, number=2000, timer=CLOCK) / 2000 * 1e6)
+    best = fastest_taking_turns({what: lambda f=f: timeit.timeit(f, number=2000, timer=CLOCK) / 2000 * 1e6
+                                 for what, f in parts.items()}, rounds=7)
     for what, us in best.items():
         print(f"PART sizes={name(sizes)} batch={batch} dtype={np.dtype(dtype).name} {what}: {us:.1f} us",
               flush=True)
+
+
+def fastest_taking_turns(measures, rounds):
+    """Each measure (a function returning one timing) run `rounds` times, the measures taking turns
+    so that a busy spell of the machine hits them alike; each one's fastest timing."""
+    best = dict.fromkeys(measures, float("inf"))
+    for _ in range(rounds):
+        for what, measure in measures.items():
+            best[what] = min(best[what], measure())
+    return best
 
 
 def fixed_cost(rows=2000):
@@ -461,10 +467,8 @@ def fixed_cost(rows=2000):
                   "nnlib (step_cost on)": lambda: fit_epoch_time(net, x, labels, 1, 0, eta=eta),
                   "nnlib, step_cost=False": lambda: fit_epoch_time(nocost, x, labels, 1, 0, eta=eta,
                                                                    step_cost=False)}
-        best = dict.fromkeys(epochs, float("inf"))
-        for _ in range(9):  # taking turns, as in breakdown()
-            for what, f in epochs.items():
-                best[what] = min(best[what], f() / rows * 1e6)
+        best = fastest_taking_turns({what: lambda f=f: f() / rows * 1e6 for what, f in epochs.items()},
+                                    rounds=9)
         print(f"FIXED sizes={name(sizes)} batch=1 " + " ".join(f"{k}: {v:.1f} us;" for k, v in best.items())
               + f" nnlib - fused: {best['nnlib (step_cost on)'] - best['fused']:.1f} us per step", flush=True)
 

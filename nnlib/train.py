@@ -13,6 +13,10 @@ import time
 import numpy as np
 
 
+# what to do with a network an earlier run broke (said by fit's errors)
+_START_AGAIN = "Start again from a new Network(...), or from a copy (net.copy()) made before that run."
+
+
 class TrainingDiverged(RuntimeError):
     """The cost became inf or NaN: usually the steps were too large (the message says when it was
     the network or its inputs instead). `.history` holds what ran."""
@@ -366,8 +370,7 @@ class _Record:
                     raise TrainingDiverged(
                         f"the cost is already {cost} on the first mini-batch, before any step: not the "
                         f"learning rate's fault (eta={eta:g}). The network's output overflows on these "
-                        f"inputs: did an earlier fit() of it diverge (then start again from a new "
-                        f"Network(...), or from a copy made before that run), or are the inputs far "
+                        f"inputs. Did an earlier fit() of it diverge? {_START_AGAIN} Or are the inputs far "
                         f"larger than 0 to 1?", self.history)
                 raise TrainingDiverged(
                     f"training diverged in epoch {epoch + 1}, step {step + 1}: the cost became "
@@ -433,9 +436,8 @@ def _checked_data_and_settings(net, X, y, epochs, batch_size, eta, l2, l1, dropo
     x_all = net.check_inputs(X, batch=True)
     y_all = net.targets(y, len(x_all))
     if not all(np.isfinite(p).all() for p in net.weights + net.biases):
-        raise ValueError("this network's weights or biases are already inf or NaN (did an earlier fit() "
-                         "of it diverge?): no learning rate can train it. Start again from a new "
-                         "Network(...), or from a copy (net.copy()) made before that run.")
+        raise ValueError(f"this network's weights or biases are already inf or NaN (did an earlier fit() of it "
+                         f"diverge?): no learning rate can train it. {_START_AGAIN}")
     m = len(x_all) if batch_size is None else batch_size
     if not (isinstance(m, (int, np.integer)) and m >= 1):
         raise ValueError(f"batch_size must be a whole number >= 1 (or None for the whole set); got {batch_size!r}.")

@@ -222,8 +222,8 @@ def test_huge_eta_raises_training_diverged_naming_eta():
 
 
 def test_a_network_broken_by_an_earlier_divergence_is_refused_not_blamed_on_the_new_eta():
-    """After TrainingDiverged the network's weights are inf or NaN. Training it again with a small,
-    good eta must not report 'eta=0.01 is too large': no eta can help, and fit says so up front."""
+    """After TrainingDiverged the network's weights are huge or inf/NaN. Training it again with a
+    small, good eta must not report 'eta=0.01 is too large': no eta can help, and fit says so."""
     X, y = toy(n=40, n_out=3)
     net = Network([3, 8, 3], hidden="relu", output="identity", init="he", seed=0)
     with pytest.raises(TrainingDiverged):
