@@ -82,6 +82,11 @@ def _float32_naive(Z):
     (lambda Z: (lambda e: e / e.sum(axis=1, keepdims=True))(np.exp(Z - Z.mean(axis=1, keepdims=True))),
      "only the row's maximum"),
     (lambda Z: (lambda e: e / e.sum(axis=1, keepdims=True))(np.exp(Z - Z[:, :1])), "only the row's maximum"),
+    # the row's median or its second-largest z: right on every row above, overflow on [0, 0, 1000]
+    (lambda Z: (lambda e: e / e.sum(axis=1, keepdims=True))(np.exp(Z - np.median(Z, axis=1, keepdims=True))),
+     "only the row's maximum"),
+    (lambda Z: (lambda e: e / e.sum(axis=1, keepdims=True))(np.exp(Z - np.sort(Z, axis=1)[:, -2:-1])),
+     "only the row's maximum"),
 ])
 def test_softmax_mistakes(f, hint):
     fails_with("07.softmax", f, hint)
@@ -148,6 +153,9 @@ def _delta_softmax_jacobian_quadratic(Z, y):
     (_delta_softmax_jacobian_quadratic, "expected"),
     (lambda Z, y: nb07.softmax(Z), "expected"),
     (lambda Z, y: _delta_eye(Z, y).sum(axis=0), "shape"),
+    # a softmax that subtracts the whole batch's maximum: 0 / 0 in a row far below it
+    (lambda Z, y: (lambda e: e / e.sum(axis=1, keepdims=True))(np.exp(Z - Z.max())) - np.eye(Z.shape[1])[y],
+     "each row's own max"),
 ])
 def test_delta_mistakes(f, hint):
     fails_with("07.delta_L", f, hint)
@@ -190,6 +198,21 @@ def _confusion_bincount(y_true, y_pred, n_classes=10):
 @pytest.mark.parametrize("f", [nb07.confusion, _confusion_add_at, _confusion_bincount])
 def test_confusion_right_forms(f):
     passes("07.confusion", f)
+
+
+def _confusion_float_zeros(y_true, y_pred, n_classes=10):
+    counts = np.zeros((n_classes, n_classes))     # float: the dtype=int was forgotten
+    np.add.at(counts, (y_true, y_pred), 1)
+    return counts
+
+
+def _confusion_histogram2d(y_true, y_pred, n_classes=10):
+    return np.histogram2d(y_true, y_pred, bins=n_classes, range=[[0, n_classes], [0, n_classes]])[0]
+
+
+@pytest.mark.parametrize("f", [_confusion_float_zeros, _confusion_histogram2d])
+def test_confusion_right_counts_as_floats_are_refused_naming_the_integer_array(f):
+    fails_with("07.confusion", f, "integer array")
 
 
 def test_confusion_mistakes():

@@ -154,6 +154,10 @@ def _check_confusion(f):
             raise Hint(f"With {k} classes the matrix is {k} x {k}; yours has shape {got.shape}. Start from "
                        "np.zeros((n_classes, n_classes), dtype=int).")
         if np.array_equal(got, want):
+            if got.dtype.kind not in "iu":
+                raise Hint(f"The right counts, but as {got.dtype} numbers: counts are whole numbers, and the "
+                           "exercise asks for an integer array. np.zeros((n, n)) is float unless you give "
+                           "dtype=int (np.histogram2d's counts are floats too: add .astype(int)).")
             continue
         if np.array_equal(got, want.T):
             raise Hint("Rows and columns are swapped: counts[i, j] is for TRUE label i (the row) and "
@@ -239,6 +243,8 @@ _Z_MIXED = np.array([[1000.0, 998.0, 990.0], [0.0, 1.0, -2.0]])                #
 _Z_NEG = np.array([[-1000.0, -1002.0, -1001.0]])                                # exp underflows to 0
 _Z_SPREAD = np.array([[-1000.0, 1000.0, 0.0, 999.0]])   # one row spread over 2000, its max not first:
 # subtracting the row's min, mean or first z (instead of its max) still overflows here
+_Z_TOP = np.array([[0.0, 0.0, 1000.0]])   # its median and second-largest z are 0: subtracting either
+# (instead of the max) leaves e^1000, which overflows
 _Z_ONE_CLASS = np.array([[3.0], [-7.5]])                                        # k = 1: always 1
 
 
@@ -309,7 +315,7 @@ def _check_softmax(f):
         raise Hint("Right numbers, but your function changed the array it was given (Z -= ... works in "
                    "place). Write Z - Z.max(axis=1, keepdims=True) into a new array: the caller still needs z.")
     # 2. large z: the stable form
-    for Z in (_Z_HUGE, _Z_MIXED, _Z_NEG, _Z_SPREAD):
+    for Z in (_Z_HUGE, _Z_MIXED, _Z_NEG, _Z_SPREAD, _Z_TOP):
         got, _ = _call(f, Z)
         want = softmax(Z)
         if close(got, want, rtol=1e-6, atol=1e-12):
@@ -320,6 +326,11 @@ def _check_softmax(f):
                        "<= 0: subtract the row's minimum, mean or first z and a row whose z spread over more "
                        "than about 700 still overflows (here e^{1000 - 0} or e^{1000 + 1000}). Use "
                        "Z - Z.max(axis=1, keepdims=True).")
+        if Z is _Z_TOP and not np.all(np.isfinite(got)):
+            raise Hint(f"For Z = {Z.tolist()} your softmax gives {np.round(got, 4).tolist()}. Subtracting a "
+                       "number from each row keeps the result, but only the row's MAXIMUM keeps every exponent "
+                       "<= 0: subtract the row's median, its second-largest or any other z and this row still "
+                       "gives e^{1000}, which overflows. Use Z - Z.max(axis=1, keepdims=True).")
         if not np.all(np.isfinite(got)):
             bad_global = ~np.isfinite(_softmax_global_max(Z))
             if bad_global.any() and np.array_equal(~np.isfinite(got), bad_global):
@@ -396,7 +407,8 @@ _DY = np.array([2, 0, 3, 3, 1, 0])
 ])
 def _check_delta_L(f):
     cases = [(_DZ, _DY), (np.array([[1000.0, 0.0, -1000.0]]), np.array([0])),   # sure and right: delta 0
-             (np.array([[0.0, 0.0, 0.0, 0.0, 0.0]]), np.array([4]))]              # no idea: a = 1/5
+             (np.array([[0.0, 0.0, 0.0, 0.0, 0.0]]), np.array([4])),              # no idea: a = 1/5
+             (np.array([[1000.0, 999.0, 998.0], [0.0, 1.0, -1.0]]), np.array([1, 2]))]  # rows 1000 apart
     for Z, y in cases:
         got = f(Z.copy(), y.copy())
         if got is None:
@@ -430,7 +442,8 @@ def _check_delta_L(f):
                        "the wrong digits (pushing them down) and a_y - 1 for the right one.")
         if not np.all(np.isfinite(got)):
             raise Hint("For z around 1000 your a is nan or inf: compute the softmax in its stable form "
-                       "(subtract each row's max before the exp).")
+                       "(subtract each row's own max before the exp; the whole batch's max makes a row whose z "
+                       "are all far below it 0 / 0).")
         raise Hint(f"For Z = {Z.tolist()} and y = {y.tolist()} expected {np.round(want, 4).tolist()}. "
                    "delta^L = softmax(Z) - one_hot(y).")
     return ("delta^L = a - y: the error is how far each probability is from its target, the same simple "
